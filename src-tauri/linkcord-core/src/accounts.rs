@@ -1,0 +1,1 @@
+//! The non-secret account index and cache. Filled in by issue 4.

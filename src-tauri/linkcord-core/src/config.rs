@@ -1,0 +1,16 @@
+//! Settings and their environment overrides.
+//!
+//! Two layers: [`Environment`] is read once from `LINKCORD_*` variables (DESIGN.md §3) and
+//! says where Discord, the CDN, the data dir and the keychain are; [`Settings`] is what the
+//! user saved (client id, redirect mode, port, scopes, language) in `settings.json` under the
+//! data dir. The client secret is never part of either file: it lives in the vault.
+
+mod endpoints;
+mod environment;
+mod error;
+mod settings;
+
+pub use endpoints::Endpoints;
+pub use environment::{APP_IDENTIFIER, Environment};
+pub use error::ConfigError;
+pub use settings::{DEFAULT_PORT, DEFAULT_SCOPES, RedirectMode, Settings, SettingsKey};

@@ -1,0 +1,264 @@
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::ConfigError;
+use crate::files;
+
+/// The loopback port the README tells users to register (`http://127.0.0.1:53134/callback`).
+pub const DEFAULT_PORT: u16 = 53134;
+
+/// Scopes asked for when the user has not chosen others.
+pub const DEFAULT_SCOPES: [&str; 4] = ["identify", "email", "connections", "guilds"];
+
+/// How Discord sends the browser back to Linkcord after consent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum RedirectMode {
+    /// `http://127.0.0.1[:port]/callback`, answered by a listener in Linkcord.
+    #[default]
+    Loopback,
+    /// `discord-<client_id>:/authorize/callback`, handed to Linkcord by the OS.
+    DeepLink,
+}
+
+impl std::str::FromStr for RedirectMode {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "loopback" => Ok(Self::Loopback),
+            "deep-link" => Ok(Self::DeepLink),
+            other => Err(ConfigError::BadValue {
+                key: "redirect",
+                reason: format!("'{other}' is neither 'loopback' nor 'deep-link'"),
+            }),
+        }
+    }
+}
+
+/// What the user saved. Every field is optional on disk so an older file still loads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Settings {
+    pub client_id: Option<String>,
+    pub redirect: RedirectMode,
+    /// Loopback port; 0 means an ephemeral port (register `http://127.0.0.1/callback`).
+    pub port: u16,
+    pub scopes: Vec<String>,
+    /// `en` or `fr`; `None` follows the system.
+    pub language: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            client_id: None,
+            redirect: RedirectMode::Loopback,
+            port: DEFAULT_PORT,
+            scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
+            language: None,
+        }
+    }
+}
+
+/// The keys `linkcord config get|set` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsKey {
+    ClientId,
+    ClientSecret,
+    Redirect,
+    Port,
+    Scopes,
+    Language,
+}
+
+impl std::str::FromStr for SettingsKey {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "client-id" => Self::ClientId,
+            "client-secret" => Self::ClientSecret,
+            "redirect" => Self::Redirect,
+            "port" => Self::Port,
+            "scopes" => Self::Scopes,
+            "language" => Self::Language,
+            other => return Err(ConfigError::UnknownKey(other.to_owned())),
+        })
+    }
+}
+
+impl Settings {
+    /// Loads `path`; a missing file gives the defaults. A damaged file is moved aside (see
+    /// [`files::quarantine`]) and the defaults are used, so a bad file never blocks start-up.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(ConfigError::Io {
+                    path: path.into(),
+                    source,
+                });
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(settings) => Ok(settings),
+            Err(e) => {
+                let kept = files::quarantine(path).map_err(|source| ConfigError::Io {
+                    path: path.into(),
+                    source,
+                })?;
+                tracing::warn!(
+                    "settings file {} was damaged ({e}); kept it as {} and started from defaults",
+                    path.display(),
+                    kept.display()
+                );
+                Ok(Self::default())
+            }
+        }
+    }
+
+    /// Writes `path` atomically.
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        let json = serde_json::to_vec_pretty(self).expect("settings serialise");
+        files::write_atomic(path, &json).map_err(|source| ConfigError::Io {
+            path: path.into(),
+            source,
+        })
+    }
+
+    /// Applies `linkcord config set`. The client secret is not a setting: the caller puts it
+    /// in the vault.
+    pub fn set(&mut self, key: SettingsKey, value: &str) -> Result<(), ConfigError> {
+        let value = value.trim();
+        match key {
+            SettingsKey::ClientId => {
+                if value.is_empty()
+                    || !value.bytes().all(|b| b.is_ascii_digit())
+                    || value.len() > 20
+                {
+                    return Err(ConfigError::BadValue {
+                        key: "client-id",
+                        reason: "a Discord client id is a number of up to 20 digits (the Application ID in the developer portal)".into(),
+                    });
+                }
+                self.client_id = Some(value.to_owned());
+            }
+            SettingsKey::Redirect => self.redirect = value.parse()?,
+            SettingsKey::Port => {
+                self.port = value.parse().map_err(|_| ConfigError::BadValue {
+                    key: "port",
+                    reason: format!("'{value}' is not a port number from 0 to 65535"),
+                })?
+            }
+            SettingsKey::Scopes => {
+                let scopes: Vec<String> = value
+                    .split([' ', ','])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if !scopes.iter().any(|s| s == "identify") {
+                    return Err(ConfigError::BadValue {
+                        key: "scopes",
+                        reason: "the scopes must include 'identify', which Linkcord needs to know who signed in".into(),
+                    });
+                }
+                self.scopes = scopes;
+            }
+            SettingsKey::Language => {
+                self.language = match value {
+                    "" | "system" => None,
+                    "en" | "fr" => Some(value.to_owned()),
+                    other => {
+                        return Err(ConfigError::BadValue {
+                            key: "language",
+                            reason: format!("'{other}' is not one of: en, fr, system"),
+                        });
+                    }
+                }
+            }
+            SettingsKey::ClientSecret => {
+                return Err(ConfigError::BadValue {
+                    key: "client-secret",
+                    reason: "the client secret is kept in the keychain, not in settings".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The value `linkcord config get` prints (never for the secret).
+    pub fn get(&self, key: SettingsKey) -> Option<String> {
+        match key {
+            SettingsKey::ClientId => self.client_id.clone(),
+            SettingsKey::Redirect => Some(
+                match self.redirect {
+                    RedirectMode::Loopback => "loopback",
+                    RedirectMode::DeepLink => "deep-link",
+                }
+                .to_owned(),
+            ),
+            SettingsKey::Port => Some(self.port.to_string()),
+            SettingsKey::Scopes => Some(self.scopes.join(" ")),
+            SettingsKey::Language => Some(self.language.clone().unwrap_or_else(|| "system".into())),
+            SettingsKey::ClientSecret => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let mut s = Settings::default();
+        s.set(SettingsKey::ClientId, "123456789012345678").unwrap();
+        s.set(SettingsKey::Redirect, "deep-link").unwrap();
+        s.set(SettingsKey::Port, "0").unwrap();
+        s.save(&path).unwrap();
+        assert_eq!(Settings::load(&path).unwrap(), s);
+    }
+
+    #[test]
+    fn a_missing_file_gives_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings::load(&dir.path().join("nope.json")).unwrap();
+        assert_eq!(s.port, DEFAULT_PORT);
+        assert_eq!(s.scopes, ["identify", "email", "connections", "guilds"]);
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_aside_and_defaults_are_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, b"{not json").unwrap();
+        assert_eq!(Settings::load(&path).unwrap(), Settings::default());
+        let kept: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with("settings.json.damaged-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "the damaged file must be kept for the user");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_reason() {
+        let mut s = Settings::default();
+        assert!(
+            s.set(SettingsKey::ClientId, "abc")
+                .unwrap_err()
+                .to_string()
+                .contains("Application ID")
+        );
+        assert!(s.set(SettingsKey::Port, "70000").is_err());
+        assert!(s.set(SettingsKey::Redirect, "carrier-pigeon").is_err());
+        assert!(s.set(SettingsKey::Scopes, "email guilds").is_err());
+        assert!(s.set(SettingsKey::Language, "de").is_err());
+        assert_eq!(s, Settings::default(), "a refused value changes nothing");
+        assert!("colour".parse::<SettingsKey>().is_err());
+    }
+}

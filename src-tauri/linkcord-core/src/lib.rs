@@ -1,0 +1,19 @@
+//! Everything Linkcord does that is not UI glue.
+//!
+//! The Tauri shell (`src-tauri`) and the command line both call into this crate, so the rules
+//! about tokens, sign-in and storage live in one place and can be tested without a window.
+//! Each concern is a module with its own error type:
+//!
+//! - [`discord`]: typed Discord models, the REST client, CDN URLs, the connection catalogue.
+//! - [`oauth`]: PKCE, the authorize URL, the loopback listener, code exchange, refresh, revoke.
+//! - [`vault`]: tokens and the client secret in the OS keychain.
+//! - [`accounts`]: the non-secret account index and the cache used for an instant start.
+//! - [`config`]: settings and their environment overrides.
+
+pub mod accounts;
+pub mod config;
+pub mod discord;
+pub mod files;
+pub mod oauth;
+pub mod secret;
+pub mod vault;

@@ -1,0 +1,1 @@
+//! Tokens and the optional client secret in the OS keychain. Filled in by issue 4.

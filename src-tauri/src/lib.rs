@@ -1,0 +1,4 @@
+//! The Linkcord shell.
+pub fn run() -> i32 {
+    0
+}

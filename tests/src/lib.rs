@@ -1,0 +1,5 @@
+//! Test support for Linkcord: the Discord emulator (a library, so tests can start it in
+//! process, and the `discord-emulator` binary), and helpers shared by the integration and
+//! end-to-end suites under `tests/`.
+
+pub mod emulator;
