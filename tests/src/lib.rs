@@ -2,4 +2,6 @@
 //! process, and the `discord-emulator` binary), and helpers shared by the integration and
 //! end-to-end suites under `tests/`.
 
+pub mod app;
 pub mod emulator;
+pub mod webdriver;

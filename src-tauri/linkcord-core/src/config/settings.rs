@@ -188,6 +188,19 @@ impl Settings {
         Ok(())
     }
 
+    /// The redirect URI Discord must have registered for the current mode, exactly as it is
+    /// sent in the authorize request. `None` in deep-link mode until a client id is set.
+    pub fn redirect_uri(&self) -> Option<String> {
+        match self.redirect {
+            RedirectMode::Loopback if self.port == 0 => Some("http://127.0.0.1/callback".into()),
+            RedirectMode::Loopback => Some(format!("http://127.0.0.1:{}/callback", self.port)),
+            RedirectMode::DeepLink => self
+                .client_id
+                .as_ref()
+                .map(|id| format!("discord-{id}:/authorize/callback")),
+        }
+    }
+
     /// The value `linkcord config get` prints (never for the secret).
     pub fn get(&self, key: SettingsKey) -> Option<String> {
         match key {
@@ -221,6 +234,18 @@ mod tests {
         s.set(SettingsKey::Port, "0").unwrap();
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
+    }
+
+    #[test]
+    fn the_redirect_uri_follows_the_mode() {
+        let mut s = Settings::default();
+        assert_eq!(s.redirect_uri().unwrap(), "http://127.0.0.1:53134/callback");
+        s.port = 0;
+        assert_eq!(s.redirect_uri().unwrap(), "http://127.0.0.1/callback");
+        s.redirect = RedirectMode::DeepLink;
+        assert_eq!(s.redirect_uri(), None);
+        s.client_id = Some("42".into());
+        assert_eq!(s.redirect_uri().unwrap(), "discord-42:/authorize/callback");
     }
 
     #[test]

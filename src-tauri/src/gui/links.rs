@@ -1,0 +1,53 @@
+//! Links handed to the app: at start-up, by a second launch (single instance), or by the OS.
+//!
+//! Every link is parsed by `linkcord_core::links` and refused with a notice in the window
+//! when it is malformed or hostile; a refused link changes nothing.
+
+use linkcord_core::links::{self, AppLink};
+use tauri::{AppHandle, Emitter, Manager};
+
+use super::AppState;
+use super::i18n::{Text, text};
+use crate::models::{NOTICES_EVENT, Notice};
+
+/// Handles the arguments of a second launch: the first one that looks like a link.
+pub fn handle_argv(app: &AppHandle, argv: &[String]) {
+    if let Some(link) = argv.iter().skip(1).find(|a| a.contains(':')) {
+        handle(app, link);
+    }
+}
+
+/// macOS delivers links as events rather than arguments; elsewhere they arrive as arguments
+/// and are handled by [`handle_argv`], so listening there too would handle each link twice.
+pub fn listen_for_os_links(app: &AppHandle) {
+    #[cfg(target_os = "macos")]
+    {
+        use tauri_plugin_deep_link::DeepLinkExt;
+        let handle = app.clone();
+        app.deep_link().on_open_url(move |event| {
+            for url in event.urls() {
+                handle(&handle, url.as_str());
+            }
+        });
+    }
+    #[cfg(not(target_os = "macos"))]
+    let _ = app;
+}
+
+/// Acts on one link.
+pub fn handle(app: &AppHandle, link: &str) {
+    let state = app.state::<AppState>();
+    let notice = match links::parse(link, state.client_id().as_deref()) {
+        Err(e) => Notice::error(format!("{}: {e}", text(Text::LinkRefused))),
+        Ok(AppLink::Login) => Notice::info(text(Text::LinkLogin)),
+        Ok(AppLink::Switch(id)) => Notice::info(format!("{} {id}", text(Text::LinkSwitch))),
+        Ok(AppLink::OAuthCallback(_)) => Notice::info(text(Text::LinkCallback)),
+    };
+    notify(app, notice);
+}
+
+/// Queues a notice for the window and tells it to fetch it.
+pub fn notify(app: &AppHandle, notice: Notice) {
+    app.state::<AppState>().queue_notice(notice);
+    let _ = app.emit(NOTICES_EVENT, ());
+}

@@ -1,0 +1,106 @@
+//! Finding and running the real `linkcord` binary in an isolated environment.
+//!
+//! Every test gets its own data directory and keychain service name, so tests never see each
+//! other's accounts, nor the developer's own.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root (this crate lives in `<root>/tests`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The `linkcord` binary under test: `LINKCORD_BIN` if set, else the debug build in the
+/// target directory. Panics with the command to run when it has not been built.
+pub fn linkcord_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("LINKCORD_BIN") {
+        return PathBuf::from(bin);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let bin = target.join("debug").join("linkcord");
+    assert!(
+        bin.exists(),
+        "{} does not exist: run `cargo build -p linkcord` first (scripts/test.sh does)",
+        bin.display()
+    );
+    bin
+}
+
+/// Where tests write what a person may want to look at (screenshots): `LINKCORD_TEST_OUTPUT`
+/// or `<root>/test-output`.
+pub fn output_dir() -> PathBuf {
+    std::env::var_os("LINKCORD_TEST_OUTPUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("test-output"))
+}
+
+/// An isolated Linkcord environment: its own data dir and keychain service.
+pub struct Sandbox {
+    pub data_dir: tempfile::TempDir,
+    pub keyring_service: String,
+    extra: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let unique = data_dir
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Self {
+            data_dir,
+            keyring_service: format!("linkcord-test-{unique}"),
+            extra: Vec::new(),
+        }
+    }
+
+    /// Adds or replaces an environment variable for every process started from here.
+    pub fn with_env(mut self, key: &str, value: &str) -> Self {
+        self.extra.retain(|(k, _)| k != key);
+        self.extra.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The variables that isolate a process, as pairs.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let mut vars = vec![
+            (
+                "LINKCORD_DATA_DIR".to_owned(),
+                self.data_dir.path().display().to_string(),
+            ),
+            (
+                "LINKCORD_KEYRING_SERVICE".to_owned(),
+                self.keyring_service.clone(),
+            ),
+            ("LANG".to_owned(), "en_US.UTF-8".to_owned()),
+        ];
+        vars.extend(self.extra.iter().cloned());
+        vars
+    }
+
+    /// `linkcord ARGS…` in this sandbox, with no Linkcord variable leaking in from outside.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(linkcord_bin());
+        for (key, _) in std::env::vars() {
+            if key.starts_with("LINKCORD_") && key != "LINKCORD_BIN" {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.args(args).envs(self.env());
+        cmd
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}

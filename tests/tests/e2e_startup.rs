@@ -1,0 +1,74 @@
+//! The real app, started through WebDriver under a virtual display: its first screen, and
+//! links handed to it by a second launch.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use linkcord_tests::app::Sandbox;
+use linkcord_tests::webdriver::{self, Driver, screenshot, wait_for, wait_for_text};
+
+#[tokio::test]
+async fn first_start_shows_the_setup_screen() {
+    if !webdriver::enabled("first_start_shows_the_setup_screen") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[]).await;
+
+    wait_for(&client, "main[data-screen='setup']", "the setup screen").await;
+    wait_for(&client, "#client-id", "the client id field").await;
+    let title = wait_for_text(&client, "#setup-title", "Discord application").await;
+    assert!(title.contains("Connect Linkcord"), "{title}");
+    let shot = screenshot(&client, "startup-setup").await;
+    eprintln!("screenshot: {}", shot.display());
+    client.close().await.expect("close the session");
+}
+
+#[tokio::test]
+async fn a_second_launch_hands_its_link_to_the_first_and_exits() {
+    if !webdriver::enabled("a_second_launch_hands_its_link_to_the_first_and_exits") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[]).await;
+    wait_for(&client, "main[data-screen='setup']", "the setup screen").await;
+
+    // A well-formed link reaches the running window.
+    let status = run_second_instance(&sandbox, "linkcord://switch/80351110224678912");
+    assert!(
+        status.success(),
+        "the second instance must exit cleanly, got {status}"
+    );
+    wait_for_text(&client, ".notices", "80351110224678912").await;
+
+    // A hostile one is refused in the window, and the first instance keeps running.
+    let status = run_second_instance(&sandbox, "linkcord://switch/../../etc/passwd");
+    assert!(status.success(), "{status}");
+    let text = wait_for_text(&client, ".notice[data-kind='error']", "refused").await;
+    assert!(text.contains("not valid"), "{text}");
+    screenshot(&client, "startup-link-refused").await;
+    wait_for(&client, "#client-id", "the window still works").await;
+    client.close().await.expect("close the session");
+}
+
+fn run_second_instance(sandbox: &Sandbox, link: &str) -> std::process::ExitStatus {
+    let mut child = sandbox
+        .command(&[link])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start a second linkcord");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for the second instance") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the second instance did not exit within 20 s: it should hand over and quit");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -1,0 +1,89 @@
+//! The real `linkcord` binary from the command line: arguments, links and settings.
+
+use linkcord_tests::app::Sandbox;
+
+fn run(sandbox: &Sandbox, args: &[&str]) -> (i32, String, String) {
+    let out = sandbox.command(args).output().expect("run linkcord");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_unknown_argument_is_a_usage_error() {
+    let (code, _, err) = run(&Sandbox::new(), &["--frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--frobnicate"),
+        "the message names the argument: {err}"
+    );
+}
+
+#[test]
+fn a_malformed_link_is_refused_before_any_window_opens() {
+    let sandbox = Sandbox::new();
+    for link in [
+        "linkcord://explode",
+        "linkcord://switch/abc",
+        "https://example.com/x",
+    ] {
+        let (code, _, err) = run(&sandbox, &[link]);
+        assert_eq!(code, 2, "{link}: {err}");
+        assert!(err.starts_with("linkcord: "), "{link}: {err}");
+    }
+}
+
+#[test]
+fn settings_round_trip_and_bad_values_change_nothing() {
+    let sandbox = Sandbox::new();
+    assert_eq!(
+        run(
+            &sandbox,
+            &["config", "set", "client-id", "123456789012345678"]
+        )
+        .0,
+        0
+    );
+    assert_eq!(
+        run(&sandbox, &["config", "set", "redirect", "deep-link"]).0,
+        0
+    );
+    let (code, out, _) = run(&sandbox, &["config", "get", "client-id"]);
+    assert_eq!((code, out.trim()), (0, "123456789012345678"));
+
+    let (code, _, err) = run(&sandbox, &["config", "set", "port", "seventy"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("port"), "{err}");
+    assert_eq!(run(&sandbox, &["config", "get", "port"]).1.trim(), "53134");
+    assert_eq!(
+        run(&sandbox, &["config", "get", "redirect"]).1.trim(),
+        "deep-link"
+    );
+
+    let (code, _, err) = run(&sandbox, &["config", "get", "colour"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown setting"), "{err}");
+}
+
+#[test]
+fn a_damaged_settings_file_is_kept_aside_not_fatal() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.data_dir.path().join("settings.json");
+    std::fs::write(&path, b"\x00{garbage").unwrap();
+    let (code, out, _) = run(&sandbox, &["config", "get", "port"]);
+    assert_eq!((code, out.trim()), (0, "53134"));
+    let kept = std::fs::read_dir(sandbox.data_dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("settings.json.damaged-")
+        });
+    assert!(
+        kept,
+        "the damaged file must be kept for the user to look at"
+    );
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { allDictionaries, pickLang, translator } from "./i18n";
+
+describe("i18n", () => {
+  it("has every English string in French, and none empty", () => {
+    const en = Object.keys(allDictionaries.en).sort();
+    const fr = Object.keys(allDictionaries.fr).sort();
+    expect(fr).toEqual(en);
+    for (const dict of Object.values(allDictionaries)) {
+      for (const value of Object.values(dict)) expect(value.trim()).not.toBe("");
+    }
+  });
+
+  it("prefers the saved language, then the system's, then English", () => {
+    expect(pickLang("fr", ["en-US"])).toBe("fr");
+    expect(pickLang(null, ["de-DE", "fr-CA", "en"])).toBe("fr");
+    expect(pickLang(undefined, ["de-DE"])).toBe("en");
+    expect(pickLang("system", ["FR"])).toBe("fr");
+  });
+
+  it("translates", () => {
+    expect(translator("fr")("save")).toBe("Enregistrer et continuer");
+    expect(translator("en")("save")).toBe("Save and continue");
+  });
+});
