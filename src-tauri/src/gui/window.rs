@@ -18,10 +18,11 @@ pub fn show(app: &AppHandle) {
 /// Closing the window hides it while the tray icon can bring it back; without a tray icon it
 /// quits, since nothing could reopen it.
 pub fn on_event(window: &Window, event: &WindowEvent) {
-    if let WindowEvent::CloseRequested { api, .. } = event {
-        if window.label() == MAIN && window.app_handle().state::<AppState>().tray_available() {
-            api.prevent_close();
-            let _ = window.hide();
-        }
+    if let WindowEvent::CloseRequested { api, .. } = event
+        && window.label() == MAIN
+        && window.app_handle().state::<AppState>().tray_available()
+    {
+        api.prevent_close();
+        let _ = window.hide();
     }
 }
