@@ -35,3 +35,53 @@ pub use guild::Guild;
 pub use ids::{GuildId, InvalidSnowflake, UserId};
 pub use snapshot::{Section, Snapshot};
 pub use user::{AvatarDecoration, Badge, Premium, PrimaryGuild, User};
+
+#[cfg(test)]
+mod typescript_tests {
+    //! The UI's types are generated from these models (the lead's export step); check here
+    //! that the custom serde forms (ids, open enums, 64-bit flags) map to what JSON holds.
+
+    use ts_rs::{Config, TS};
+
+    use super::*;
+
+    #[test]
+    fn models_map_to_the_json_shapes() {
+        let cfg = Config::default();
+        assert_eq!(UserId::inline(&cfg), "string");
+        let user = User::decl(&cfg);
+        for part in [
+            "id: UserId",
+            "flags: number",
+            "public_flags: number",
+            "global_name: string | null",
+        ] {
+            assert!(user.contains(part), "{part} missing in {user}");
+        }
+        let connection = Connection::decl(&cfg);
+        for part in [
+            "type: ConnectionType",
+            "visibility: Visibility",
+            "name: string | null",
+        ] {
+            assert!(connection.contains(part), "{part} missing in {connection}");
+        }
+        assert_eq!(ConnectionType::inline(&cfg), "string");
+        assert_eq!(Visibility::inline(&cfg), "number");
+        assert_eq!(GuildId::inline(&cfg), "string");
+        let guild = Guild::decl(&cfg);
+        assert!(
+            guild.contains("approximate_member_count: number | null"),
+            "{guild}"
+        );
+        let snapshot = Snapshot::decl(&cfg);
+        assert!(
+            snapshot.contains("connections: Section<Connection>"),
+            "{snapshot}"
+        );
+        let section = Section::<Guild>::decl(&cfg);
+        assert!(section.contains("\"status\": \"not_granted\""), "{section}");
+        assert!(Badge::decl(&cfg).contains("\"hypesquad_bravery\""));
+        assert!(ServiceStatus::decl(&cfg).contains("\"no_longer_addable\""));
+    }
+}
