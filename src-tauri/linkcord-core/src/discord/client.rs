@@ -112,6 +112,8 @@ impl DiscordClient {
             .user_agent(USER_AGENT)
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
+            // A token goes to the configured Discord and nowhere else: no redirects.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| DiscordError::Network(format!("could not set up HTTP: {e}")))?;
         Ok(Self {
@@ -241,7 +243,7 @@ impl DiscordClient {
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| transport_error(e, self.options.timeout))
+            .map_err(|e| transport_error(e, self.options.connect_timeout, self.options.timeout))
     }
 
     async fn read(&self, response: reqwest::Response) -> Result<Vec<u8>, DiscordError> {

@@ -47,6 +47,21 @@ pub enum DiscordError {
     Server { status: u16 },
 }
 
+impl DiscordError {
+    /// The token is dead: the account needs a refresh or a new sign-in, not a retry.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, Self::Unauthorized)
+    }
+
+    /// How long to wait before trying again, when Discord said so.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        }
+    }
+}
+
 /// A duration shown to a person: whole seconds, rounded up, or milliseconds below one second.
 struct Seconds(Duration);
 

@@ -78,10 +78,20 @@ pub(crate) fn error_message(content_type: Option<&str>, body: &[u8]) -> String {
     }
 }
 
-/// Turns a transport error into the error a person should see.
-pub(crate) fn transport_error(error: reqwest::Error, timeout: Duration) -> DiscordError {
+/// Turns a transport error into the error a person should see. `connect_timeout` is
+/// reported when the connection itself timed out, `timeout` when the request as a whole did.
+pub(crate) fn transport_error(
+    error: reqwest::Error,
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> DiscordError {
     if error.is_timeout() {
-        return DiscordError::Timeout { after: timeout };
+        let after = if error.is_connect() {
+            connect_timeout
+        } else {
+            timeout
+        };
+        return DiscordError::Timeout { after };
     }
     DiscordError::Network(describe(&error))
 }

@@ -45,6 +45,8 @@ pub(crate) enum Reply {
     Endless,
     /// Never answers.
     Hang,
+    /// Sends a 200's head and the start of a body, then goes quiet.
+    StallMidBody,
 }
 
 impl Reply {
@@ -184,6 +186,13 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
             }
         }
         Reply::Hang => std::future::pending::<()>().await,
+        Reply::StallMidBody => {
+            let head =
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{";
+            stream.write_all(head.as_bytes()).await?;
+            stream.flush().await?;
+            std::future::pending::<()>().await
+        }
     }
     stream.shutdown().await
 }

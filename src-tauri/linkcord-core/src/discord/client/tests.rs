@@ -222,6 +222,7 @@ async fn a_long_429_is_surfaced_and_later_calls_do_not_go_out() {
         }
     );
     assert!(err.to_string().contains("try again in 42 s"), "{err}");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs_f64(41.2)));
     // The global limit covers every route of this token; nothing else is sent.
     let err = client.guilds(&token()).await.unwrap_err();
     assert!(
@@ -361,6 +362,39 @@ async fn a_server_that_never_answers_times_out() {
         err.to_string().contains("did not answer within 200 ms"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn a_reply_that_stalls_mid_body_times_out() {
+    let server = always(|| Reply::StallMidBody).await;
+    let options = ClientOptions {
+        timeout: Duration::from_millis(200),
+        ..ClientOptions::default()
+    };
+    let err = client_with(&server, options)
+        .current_user(&token())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        DiscordError::Timeout {
+            after: Duration::from_millis(200)
+        }
+    );
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let elsewhere = always(|| Reply::json(200, user_json())).await;
+    let target = elsewhere.endpoints.api_url("users/@me").to_string();
+    let server =
+        always(move || Reply::raw(302, "text/plain", "").with_header("location", &target)).await;
+    let err = client(&server).current_user(&token()).await.unwrap_err();
+    assert!(
+        matches!(err, DiscordError::Api { status: 302, .. }),
+        "{err:?}"
+    );
+    assert_eq!(elsewhere.hits(), 0);
 }
 
 #[tokio::test]
