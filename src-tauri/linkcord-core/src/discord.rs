@@ -5,7 +5,8 @@
 //! - the REST client ([`DiscordClient`]) with its timeouts, size cap, rate-limit handling and
 //!   its refusal to reuse a token Discord rejected;
 //! - CDN URLs for avatars, banners and guild icons ([`cdn`]);
-//! - the catalogue of connection services: names, icons, profile links ([`catalogue`]).
+//! - the catalogue of connection services: names, icons, profile links ([`catalogue`]);
+//! - ready-to-show views for the UI ([`UserView`], [`ConnectionView`], [`GuildView`]).
 //!
 //! There is one error type, [`DiscordError`]. No value in this module ever prints a token.
 
@@ -21,6 +22,7 @@ mod ratelimit;
 mod reply;
 mod snapshot;
 mod user;
+mod view;
 
 #[cfg(test)]
 mod test_server;
@@ -35,6 +37,7 @@ pub use guild::Guild;
 pub use ids::{GuildId, InvalidSnowflake, UserId};
 pub use snapshot::{Section, Snapshot};
 pub use user::{AvatarDecoration, Badge, Premium, PrimaryGuild, User};
+pub use view::{ConnectionView, GuildView, UserView};
 
 #[cfg(test)]
 mod typescript_tests {
@@ -81,6 +84,13 @@ mod typescript_tests {
         );
         let section = Section::<Guild>::decl(&cfg);
         assert!(section.contains("\"status\": \"not_granted\""), "{section}");
+        let view = ConnectionView::decl(&cfg);
+        assert!(view.contains("profile_url: string | null"), "{view}");
+        assert!(
+            view.contains("\"type\": string") || view.contains("type: string"),
+            "{view}"
+        );
+        assert!(UserView::decl(&cfg).contains("avatar_url: string"));
         assert!(Badge::decl(&cfg).contains("\"hypesquad_bravery\""));
         assert!(ServiceStatus::decl(&cfg).contains("\"no_longer_addable\""));
     }

@@ -561,3 +561,15 @@ async fn snapshot_fails_as_a_whole_on_other_errors() {
         "{err:?}"
     );
 }
+
+#[test]
+fn the_client_and_its_futures_can_cross_threads() {
+    // Tauri commands run on a multi-threaded runtime: everything here must be `Send`.
+    fn assert_send_sync<T: Send + Sync>() {}
+    fn assert_send<T: Send>(_: &T) {}
+    assert_send_sync::<DiscordClient>();
+    let client = DiscordClient::new(&Endpoints::default()).unwrap();
+    let token = token();
+    assert_send(&client.snapshot(&token));
+    assert_send(&client.authorization(&token));
+}
