@@ -25,6 +25,8 @@ mod user;
 mod view;
 
 #[cfg(test)]
+mod spec_tests;
+#[cfg(test)]
 mod test_server;
 
 pub use authorization::{Authorization, AuthorizedApplication};
