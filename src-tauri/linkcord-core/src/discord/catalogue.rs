@@ -664,6 +664,64 @@ mod tests {
     }
 
     #[test]
+    fn no_value_moves_a_link_to_another_site() {
+        let hostile = [
+            "../",
+            "..%2f..",
+            "/evil.com",
+            "//evil.com",
+            "\\\\evil.com",
+            "@evil.com",
+            "evil.com#",
+            "?x=1",
+            "#frag",
+            "%00",
+            "a\u{0}b",
+            "\r\nSet-Cookie: x",
+            "javascript:alert(1)",
+            "\u{202e}moc.live",
+            "日本語",
+            "🙂",
+            " x ",
+            "a/b/c",
+            ":",
+            "did:plc:../..",
+            "https://evil.com",
+            "http://[::1]/",
+            "x".repeat(5000).leak(),
+        ];
+        for service in KnownService::ALL {
+            let kind = ConnectionType::Known(service);
+            for value in hostile {
+                let Some(url) = kind.profile_url(value, Some(value)) else {
+                    continue;
+                };
+                let host = url.host_str().unwrap_or_default();
+                let expected = match service {
+                    // The id is the address itself; only its scheme is restricted.
+                    KnownService::Mastodon => host,
+                    KnownService::GitHub => "github.com",
+                    KnownService::Ebay => "www.ebay.com",
+                    KnownService::Instagram => "www.instagram.com",
+                    KnownService::Reddit => "www.reddit.com",
+                    KnownService::Roblox => "roblox.com",
+                    KnownService::Spotify => "open.spotify.com",
+                    KnownService::Steam => "steamcommunity.com",
+                    KnownService::TikTok => "www.tiktok.com",
+                    KnownService::Twitch => "www.twitch.tv",
+                    KnownService::Twitter => "x.com",
+                    KnownService::YouTube => "www.youtube.com",
+                    KnownService::Bluesky => "bsky.app",
+                    other => panic!("{other:?} built {url} from {value:?}"),
+                };
+                assert_eq!(host, expected, "{service:?} {value:?} -> {url}");
+                assert!(matches!(url.scheme(), "https" | "http"), "{url}");
+                assert!(url.fragment().is_none() && url.query().is_none(), "{url}");
+            }
+        }
+    }
+
+    #[test]
     fn mastodon_accepts_only_web_urls() {
         assert_eq!(
             url("mastodon", "https://mastodon.social/@Gargron", None).unwrap(),

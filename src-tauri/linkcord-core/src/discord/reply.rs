@@ -192,6 +192,34 @@ mod tests {
     }
 
     #[test]
+    fn no_damaged_reply_makes_decoding_panic() {
+        // Every prefix of a real reply, and every single-byte corruption of it, decodes to a
+        // value or a BadResponse; nothing panics and no error quotes the body.
+        let good = serde_json::json!({
+            "id": "80351110224678912", "username": "nelly", "global_name": "N", "discriminator": "0",
+            "avatar": "a_1", "banner": null, "accent_color": 1, "public_flags": 64, "flags": 0,
+            "premium_type": 2, "primary_guild": {"tag": "LC"}, "avatar_decoration_data": {"asset": "x"}
+        })
+        .to_string()
+        .into_bytes();
+        let check = |bytes: &[u8]| match decode::<User>(Some("application/json"), bytes) {
+            Ok(_) => {}
+            Err(DiscordError::BadResponse(reason)) => assert!(reason.len() < 100, "{reason}"),
+            Err(other) => panic!("unexpected {other:?}"),
+        };
+        for end in 0..good.len() {
+            check(&good[..end]);
+        }
+        for i in 0..good.len() {
+            for replacement in [b'"', b'{', b']', b'0', b'\\', 0xff, b' '] {
+                let mut bytes = good.clone();
+                bytes[i] = replacement;
+                check(&bytes);
+            }
+        }
+    }
+
+    #[test]
     fn error_messages_are_discords_own_trimmed() {
         let body = br#"{"message": "Missing Access", "code": 50001}"#;
         assert_eq!(

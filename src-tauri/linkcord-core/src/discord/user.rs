@@ -55,7 +55,7 @@ pub struct User {
     pub public_flags: u64,
     /// 0 none, 1 Nitro Classic, 2 Nitro, 3 Nitro Basic; see [`User::premium`].
     #[serde(default)]
-    pub premium_type: Option<u8>,
+    pub premium_type: Option<u32>,
     #[serde(default)]
     pub avatar_decoration_data: Option<AvatarDecoration>,
     /// The server tag shown beside the name.
