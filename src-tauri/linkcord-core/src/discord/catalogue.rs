@@ -124,166 +124,42 @@ impl KnownService {
         Self::RiotGames,
     ];
 
-    // Icon keys were checked against simple-icons 16.37 (the UI's version). It has no icon
-    // for Amazon Music, Skype or Xbox (Microsoft and Amazon brands were withdrawn), so those
-    // are `None` and the UI shows its neutral icon. `domain` has no brand at all.
+    // Icon keys were checked against the simple-icons package the UI uses (16.37): it has no
+    // icon for Amazon Music, Skype or Xbox, so those are `None` and the UI shows its neutral
+    // icon; `domain` is not a brand. Kept as a table, one service per line.
+    #[rustfmt::skip]
     fn entry(self) -> Entry {
         let (key, display_name, icon_key, status, link) = match self {
             Self::AmazonMusic => ("amazon-music", "Amazon Music", None, S::Available, L::None),
             // Battle.net is moving to Discord's Social SDK (FACTS §6); it may vanish like Riot.
-            Self::BattleNet => (
-                "battlenet",
-                "Battle.net",
-                Some("battledotnet"),
-                S::Available,
-                L::None,
-            ),
-            Self::Bungie => (
-                "bungie",
-                "Bungie.net",
-                Some("bungie"),
-                S::Available,
-                L::None,
-            ),
-            Self::Bluesky => (
-                "bluesky",
-                "Bluesky",
-                Some("bluesky"),
-                S::Available,
-                L::IdKeepColon("https://bsky.app/profile/"),
-            ),
-            Self::Crunchyroll => (
-                "crunchyroll",
-                "Crunchyroll",
-                Some("crunchyroll"),
-                S::Available,
-                L::None,
-            ),
+            Self::BattleNet => ("battlenet", "Battle.net", Some("battledotnet"), S::Available, L::None),
+            Self::Bungie => ("bungie", "Bungie.net", Some("bungie"), S::Available, L::None),
+            Self::Bluesky => ("bluesky", "Bluesky", Some("bluesky"), S::Available, L::IdKeepColon("https://bsky.app/profile/")),
+            Self::Crunchyroll => ("crunchyroll", "Crunchyroll", Some("crunchyroll"), S::Available, L::None),
             Self::Domain => ("domain", "Domain", None, S::Available, L::Domain),
-            Self::Ebay => (
-                "ebay",
-                "eBay",
-                Some("ebay"),
-                S::Available,
-                L::Name("https://www.ebay.com/usr/", ""),
-            ),
-            Self::EpicGames => (
-                "epicgames",
-                "Epic Games",
-                Some("epicgames"),
-                S::Available,
-                L::None,
-            ),
-            Self::Facebook => (
-                "facebook",
-                "Facebook",
-                Some("facebook"),
-                S::Available,
-                L::None,
-            ),
-            Self::GitHub => (
-                "github",
-                "GitHub",
-                Some("github"),
-                S::Available,
-                L::Name("https://github.com/", ""),
-            ),
-            Self::Instagram => (
-                "instagram",
-                "Instagram",
-                Some("instagram"),
-                S::NoLongerAddable,
-                L::Name("https://www.instagram.com/", ""),
-            ),
-            Self::Mastodon => (
-                "mastodon",
-                "Mastodon",
-                Some("mastodon"),
-                S::Available,
-                L::IdIsUrl,
-            ),
+            Self::Ebay => ("ebay", "eBay", Some("ebay"), S::Available, L::Name("https://www.ebay.com/usr/", "")),
+            Self::EpicGames => ("epicgames", "Epic Games", Some("epicgames"), S::Available, L::None),
+            Self::Facebook => ("facebook", "Facebook", Some("facebook"), S::Available, L::None),
+            Self::GitHub => ("github", "GitHub", Some("github"), S::Available, L::Name("https://github.com/", "")),
+            Self::Instagram => ("instagram", "Instagram", Some("instagram"), S::NoLongerAddable, L::Name("https://www.instagram.com/", "")),
+            Self::Mastodon => ("mastodon", "Mastodon", Some("mastodon"), S::Available, L::IdIsUrl),
             Self::PayPal => ("paypal", "PayPal", Some("paypal"), S::Available, L::None),
-            Self::PlayStation => (
-                "playstation",
-                "PlayStation Network",
-                Some("playstation"),
-                S::Available,
-                L::None,
-            ),
-            Self::Reddit => (
-                "reddit",
-                "Reddit",
-                Some("reddit"),
-                S::Available,
-                L::Name("https://www.reddit.com/u/", ""),
-            ),
-            Self::Roblox => (
-                "roblox",
-                "Roblox",
-                Some("roblox"),
-                S::Available,
-                L::Id("https://roblox.com/users/", "/profile"),
-            ),
-            Self::Spotify => (
-                "spotify",
-                "Spotify",
-                Some("spotify"),
-                S::Available,
-                L::Id("https://open.spotify.com/user/", ""),
-            ),
+            Self::PlayStation => ("playstation", "PlayStation Network", Some("playstation"), S::Available, L::None),
+            Self::Reddit => ("reddit", "Reddit", Some("reddit"), S::Available, L::Name("https://www.reddit.com/u/", "")),
+            Self::Roblox => ("roblox", "Roblox", Some("roblox"), S::Available, L::Id("https://roblox.com/users/", "/profile")),
+            Self::Spotify => ("spotify", "Spotify", Some("spotify"), S::Available, L::Id("https://open.spotify.com/user/", "")),
             // Discord's client links `skype:{id}?userinfo`, a URI scheme that launches an app.
             // Skype has been retired, so Linkcord opens nothing for it.
             Self::Skype => ("skype", "Skype", None, S::NoLongerAddable, L::None),
-            Self::Steam => (
-                "steam",
-                "Steam",
-                Some("steam"),
-                S::Available,
-                L::Id("https://steamcommunity.com/profiles/", ""),
-            ),
-            Self::TikTok => (
-                "tiktok",
-                "TikTok",
-                Some("tiktok"),
-                S::Available,
-                L::Name("https://www.tiktok.com/@", ""),
-            ),
-            Self::Twitch => (
-                "twitch",
-                "Twitch",
-                Some("twitch"),
-                S::Available,
-                L::Name("https://www.twitch.tv/", ""),
-            ),
-            Self::Twitter => (
-                "twitter",
-                "X (Twitter)",
-                Some("x"),
-                S::Available,
-                L::Name("https://x.com/", ""),
-            ),
+            Self::Steam => ("steam", "Steam", Some("steam"), S::Available, L::Id("https://steamcommunity.com/profiles/", "")),
+            Self::TikTok => ("tiktok", "TikTok", Some("tiktok"), S::Available, L::Name("https://www.tiktok.com/@", "")),
+            Self::Twitch => ("twitch", "Twitch", Some("twitch"), S::Available, L::Name("https://www.twitch.tv/", "")),
+            Self::Twitter => ("twitter", "X (Twitter)", Some("x"), S::Available, L::Name("https://x.com/", "")),
+            // Gamertag pages exist only on third-party sites; no link.
             Self::Xbox => ("xbox", "Xbox", None, S::Available, L::None),
-            Self::YouTube => (
-                "youtube",
-                "YouTube",
-                Some("youtube"),
-                S::Available,
-                L::Id("https://www.youtube.com/channel/", ""),
-            ),
-            Self::LeagueOfLegends => (
-                "leagueoflegends",
-                "League of Legends",
-                Some("leagueoflegends"),
-                S::Removed,
-                L::None,
-            ),
-            Self::RiotGames => (
-                "riotgames",
-                "Riot Games",
-                Some("riotgames"),
-                S::Removed,
-                L::None,
-            ),
+            Self::YouTube => ("youtube", "YouTube", Some("youtube"), S::Available, L::Id("https://www.youtube.com/channel/", "")),
+            Self::LeagueOfLegends => ("leagueoflegends", "League of Legends", Some("leagueoflegends"), S::Removed, L::None),
+            Self::RiotGames => ("riotgames", "Riot Games", Some("riotgames"), S::Removed, L::None),
         };
         Entry {
             key,
