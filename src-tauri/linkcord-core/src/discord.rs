@@ -39,7 +39,7 @@ pub use guild::Guild;
 pub use ids::{GuildId, InvalidSnowflake, UserId};
 pub use snapshot::{Section, Snapshot};
 pub use user::{AvatarDecoration, Badge, Premium, PrimaryGuild, User};
-pub use view::{ConnectionView, GuildView, UserView};
+pub use view::{ConnectionView, GuildView, SnapshotView, UserView};
 
 #[cfg(test)]
 mod typescript_tests {

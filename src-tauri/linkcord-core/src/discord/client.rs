@@ -162,6 +162,11 @@ impl DiscordClient {
         })
     }
 
+    /// Where this client sends requests; also what CDN URLs and views are built against.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
     /// Whether Discord has answered 401 for this token, so the client refuses to use it.
     pub fn is_rejected(&self, token: &AccessToken) -> bool {
         self.books().rejected.contains(&TokenKey::of(token))

@@ -39,6 +39,16 @@ impl<T> Section<T> {
     pub fn is_granted(&self) -> bool {
         matches!(self, Self::Granted { .. })
     }
+
+    /// The same section with each item transformed (e.g. into its view).
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> Section<U> {
+        match self {
+            Self::Granted { items } => Section::Granted {
+                items: items.iter().map(f).collect(),
+            },
+            Self::NotGranted => Section::NotGranted,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -59,6 +69,7 @@ mod tests {
             json!({"status": "not_granted"})
         );
         assert!(missing.items().is_empty() && !missing.is_granted());
+        assert_eq!(missing.map(|g| g.name.clone()), Section::NotGranted);
         let back: Section<Guild> =
             serde_json::from_value(json!({"status": "not_granted"})).unwrap();
         assert_eq!(back, missing);

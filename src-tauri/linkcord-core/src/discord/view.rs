@@ -10,7 +10,10 @@ use ts_rs::TS;
 use url::Url;
 
 use super::cdn::{self, ImageSize};
-use super::{Badge, Connection, Guild, GuildId, Premium, ServiceStatus, User, UserId, Visibility};
+use super::{
+    Badge, Connection, Guild, GuildId, Premium, Section, ServiceStatus, Snapshot, User, UserId,
+    Visibility,
+};
 use crate::config::Endpoints;
 
 /// Size asked for avatars and icons in views: sharp at 2× for a 64 px avatar.
@@ -77,6 +80,24 @@ pub struct GuildView {
     #[ts(type = "number | null")]
     pub online_count: Option<u64>,
     pub features: Vec<String>,
+}
+
+/// A whole snapshot as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SnapshotView {
+    pub user: UserView,
+    pub connections: Section<ConnectionView>,
+    pub guilds: Section<GuildView>,
+}
+
+impl Snapshot {
+    pub fn view(&self, endpoints: &Endpoints) -> SnapshotView {
+        SnapshotView {
+            user: self.user.view(endpoints),
+            connections: self.connections.map(Connection::view),
+            guilds: self.guilds.map(|g| g.view(endpoints)),
+        }
+    }
 }
 
 impl User {
@@ -194,6 +215,19 @@ mod tests {
         );
         assert_eq!(view.icon_key, None);
         assert_eq!(serde_json::to_value(&view).unwrap()["type"], "zune");
+    }
+
+    #[test]
+    fn a_snapshot_view_keeps_the_granted_state() {
+        let snapshot: Snapshot = serde_json::from_value(json!({
+            "user": {"id": "1", "username": "a"},
+            "connections": {"status": "not_granted"},
+            "guilds": {"status": "granted", "items": [{"id": "2", "name": "g"}]}
+        }))
+        .unwrap();
+        let view = snapshot.view(&Endpoints::default());
+        assert_eq!(view.connections, Section::NotGranted);
+        assert_eq!(view.guilds.items()[0].name, "g");
     }
 
     #[test]
