@@ -3,6 +3,7 @@
 //! token: the webview never sees one.
 
 use linkcord_core::config::{RedirectMode, Settings};
+use linkcord_core::discord::{SnapshotView, UserId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,6 +16,76 @@ pub struct AppView {
     pub settings: Settings,
     /// The redirect URI to register in Discord's developer portal, when it can be known.
     pub redirect_uri: Option<String>,
+    /// The accounts, and the active one's cached data, for an instant first paint.
+    pub accounts: AccountsView,
+}
+
+/// Every account, and what the window shows of the active one.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountsView {
+    /// In the order they were added.
+    pub accounts: Vec<AccountSummary>,
+    pub active: Option<ActiveAccount>,
+}
+
+/// One account as the switcher (window and tray) shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSummary {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    /// An image URL the webview can load without the network (Linkcord's image cache).
+    pub avatar_url: Option<String>,
+    pub status: AccountStatus,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountStatus {
+    Ok,
+    Refreshing,
+    /// Discord refused the stored tokens: the user must sign in again. Never deleted.
+    NeedsSignIn,
+    /// The last refresh could not reach Discord; the cache is shown.
+    Offline,
+}
+
+/// The active account's data.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActiveAccount {
+    pub id: UserId,
+    /// The last profile, connections and servers fetched; none before the first fetch.
+    pub snapshot: Option<SnapshotView>,
+    /// When `snapshot` was fetched, RFC 3339.
+    pub fetched_at: Option<String>,
+    pub status: AccountStatus,
+    /// Why the last refresh failed, in words for the user.
+    pub last_error: Option<String>,
+}
+
+/// Where a sign-in stands. Sent with the `sign-in` event as it moves on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum SignInStatus {
+    Idle,
+    /// The browser was asked to open `authorizeUrl`; the user can copy it if none opened.
+    Waiting {
+        #[serde(rename = "authorizeUrl")]
+        authorize_url: String,
+    },
+    /// Discord sent the browser back; tokens and profile are being fetched.
+    Finishing,
+    Done {
+        account: UserId,
+    },
+    Failed {
+        message: String,
+    },
+    Cancelled,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -89,6 +160,13 @@ impl<E: std::error::Error> From<E> for CommandError {
     }
 }
 
+/// The event carrying a fresh [`AccountsView`] whenever accounts change (switch from the tray,
+/// a link or the CLI, a refresh, a sign-in, a log-out).
+pub const ACCOUNTS_EVENT: &str = "accounts";
+
+/// The event carrying a [`SignInStatus`] as a sign-in moves on.
+pub const SIGN_IN_EVENT: &str = "sign-in";
+
 /// The event that tells the window new notices are waiting (`take_notices` fetches them).
 /// Notices are queued rather than sent in the event, so one raised before the window loaded
 /// (a link given at start-up) is not lost.
@@ -98,6 +176,7 @@ pub const NOTICES_EVENT: &str = "notices";
 pub fn export_typescript(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     let cfg = ts_rs::Config::new().with_out_dir(dir);
     AppView::export_all(&cfg)?;
+    SignInStatus::export_all(&cfg)?;
     SetupInput::export_all(&cfg)?;
     SetupPreview::export_all(&cfg)?;
     Notice::export_all(&cfg)?;

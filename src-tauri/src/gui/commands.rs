@@ -62,5 +62,6 @@ fn view(state: &AppState) -> AppView {
         screen,
         redirect_uri: settings.redirect_uri(),
         settings,
+        accounts: Default::default(),
     }
 }

@@ -38,6 +38,8 @@ pub struct UserView {
     pub badges: Vec<Badge>,
     pub premium: Premium,
     pub email: Option<String>,
+    /// Whether the email address is verified (present with the `email` scope only).
+    pub email_verified: Option<bool>,
     pub locale: Option<String>,
     pub mfa_enabled: Option<bool>,
     /// The server tag worn beside the name, if any.
@@ -64,6 +66,12 @@ pub struct ConnectionView {
     pub revoked: bool,
     /// Shown to everyone on the Discord profile (visibility 1).
     pub public: bool,
+    /// Discord holds a token for the other service too.
+    pub two_way_link: bool,
+    /// Activity from the service shows in the user's Discord status.
+    pub show_activity: bool,
+    /// Friends on the service are synced to Discord.
+    pub friend_sync: bool,
 }
 
 /// A server as the UI shows it.
@@ -115,6 +123,7 @@ impl User {
             badges: self.badges(),
             premium: self.premium(),
             email: self.email.clone(),
+            email_verified: self.verified,
             locale: self.locale.clone(),
             mfa_enabled: self.mfa_enabled,
             server_tag: self
@@ -139,6 +148,9 @@ impl Connection {
             verified: self.verified,
             revoked: self.revoked,
             public: self.visibility == Visibility::Public,
+            two_way_link: self.two_way_link,
+            show_activity: self.show_activity,
+            friend_sync: self.friend_sync,
         }
     }
 }
