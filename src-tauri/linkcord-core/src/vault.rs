@@ -13,7 +13,7 @@ mod error;
 mod record;
 mod store;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use error::VaultError;
 pub use record::TokenRecord;

@@ -159,7 +159,7 @@ impl OAuthClient {
             .exchange_code(code)
             .set_pkce_verifier(pending.verifier)
             .set_redirect_uri(std::borrow::Cow::Owned(redirect))
-            .request_async(&|request| self.transport.send(request))
+            .request_async(&self.transport)
             .await
             .map_err(map_error)?
             .into();
@@ -173,7 +173,7 @@ impl OAuthClient {
         let oauth = self.oauth();
         oauth
             .exchange_refresh_token(refresh_token)
-            .request_async(&|request| self.transport.send(request))
+            .request_async(&self.transport)
             .await
             .map(TokenSet::from)
             .map_err(map_error)

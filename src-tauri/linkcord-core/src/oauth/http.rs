@@ -5,6 +5,8 @@
 //! off (a token endpoint that redirects is not one to follow with a code or a refresh token),
 //! timeouts, and a cap on the answer's size.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use oauth2::{HttpRequest, HttpResponse};
@@ -71,6 +73,18 @@ impl Transport {
         builder
             .body(body)
             .map_err(|e| TransportError::Send(e.to_string()))
+    }
+}
+
+/// `oauth2` calls this for each request. A named type with a boxed `Send` future (rather than
+/// a closure) keeps the futures of exchange and refresh `Send` for every lifetime, so callers
+/// can spawn them.
+impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
+    type Error = TransportError;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
     }
 }
 

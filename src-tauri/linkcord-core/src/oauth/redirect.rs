@@ -26,7 +26,8 @@ impl RedirectUri {
         format!("discord-{client_id}")
     }
 
-    pub(crate) fn deep_link(client_id: &str) -> Result<Self, OAuthError> {
+    /// The deep-link form for `client_id` (digits only, so the scheme is always valid).
+    pub fn deep_link(client_id: &str) -> Result<Self, OAuthError> {
         if client_id.is_empty() || !client_id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(OAuthError::Config(
                 "the client id must be the numeric Application ID".into(),
