@@ -16,4 +16,5 @@ pub mod discord;
 pub mod files;
 pub mod oauth;
 pub mod secret;
+pub mod session;
 pub mod vault;
