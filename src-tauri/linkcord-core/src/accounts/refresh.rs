@@ -80,6 +80,27 @@ impl RefreshCoordinator {
             .await
     }
 
+    /// Stores a pair from a new sign-in, under the same locks as a refresh, so a refresh of
+    /// the same account in another thread or process cannot overwrite it with an older pair.
+    pub async fn replace_tokens(
+        &self,
+        account: &UserId,
+        record: &TokenRecord,
+        vault: &Vault,
+    ) -> Result<(), AccountsError> {
+        let mutex = self.mutex_for(account);
+        let _in_process = mutex.lock().await;
+        let _across_processes = self.lock_file(account).await?;
+        vault.store_tokens(account, record).await?;
+        Ok(())
+    }
+
+    async fn lock_file(&self, account: &UserId) -> Result<FileLock, AccountsError> {
+        let path = self.store.refresh_lock_path(account);
+        let what = format!("the tokens of account {account}");
+        FileLock::acquire(&path, self.lock_timeout, &what).await
+    }
+
     async fn ensure(
         &self,
         account: &UserId,
@@ -93,9 +114,7 @@ impl RefreshCoordinator {
         }
         let mutex = self.mutex_for(account);
         let _in_process = mutex.lock().await;
-        let lock_path = self.store.refresh_lock_path(account);
-        let what = format!("the token refresh of account {account}");
-        let _across_processes = FileLock::acquire(&lock_path, self.lock_timeout, &what).await?;
+        let _across_processes = self.lock_file(account).await?;
         // Someone may have refreshed while we waited: the keychain is the truth.
         let record = load(vault, account).await?;
         if !stale.applies_to(&record, OffsetDateTime::now_utc()) {

@@ -387,3 +387,62 @@ async fn no_keychain_entry_means_not_signed_in() {
         .unwrap_err();
     assert!(matches!(err, AccountsError::NotSignedIn { .. }));
 }
+
+// ----- the lock file across real processes -----
+
+const CHILD_LOCK_VAR: &str = "LINKCORD_TEST_CHILD_LOCK_PATH";
+
+/// Run in a child process by `the_lock_file_excludes_other_processes`: takes the lock, says
+/// so, and holds it until its stdin is closed.
+#[test]
+#[ignore = "helper run in a child process by another test"]
+fn lock_holder_child() {
+    use std::io::{Read, Write};
+    let Some(path) = std::env::var_os(CHILD_LOCK_VAR) else {
+        return;
+    };
+    let _lock = lock::FileLock::acquire_blocking(
+        std::path::Path::new(&path),
+        std::time::Duration::from_secs(10),
+        "test",
+    )
+    .unwrap();
+    println!("child-holds-the-lock");
+    std::io::stdout().flush().unwrap();
+    let mut rest = String::new();
+    let _ = std::io::stdin().read_to_string(&mut rest);
+}
+
+#[test]
+fn the_lock_file_excludes_other_processes() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locks").join("1.lock");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "accounts::tests::lock_holder_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_LOCK_VAR, &path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(
+        lines.any(|l| l.unwrap().contains("child-holds-the-lock")),
+        "the child never took the lock"
+    );
+    let err = lock::FileLock::acquire_blocking(&path, Duration::from_millis(30), "the test lock")
+        .unwrap_err();
+    assert!(matches!(err, AccountsError::Busy { .. }), "{err}");
+    drop(child.stdin.take());
+    child.wait().unwrap();
+    lock::FileLock::acquire_blocking(&path, Duration::from_secs(10), "the test lock").unwrap();
+}

@@ -218,11 +218,7 @@ impl OAuthClient {
         let request = request
             .body(form.finish().into_bytes())
             .map_err(|e| OAuthError::Config(e.to_string()))?;
-        let response = self
-            .transport
-            .send(request)
-            .await
-            .map_err(|e| OAuthError::Network(e.to_string()))?;
+        let response = self.transport.send(request).await.map_err(from_transport)?;
         if response.status().is_success() {
             return Ok(());
         }
@@ -237,6 +233,15 @@ impl OAuthClient {
                 response.status().as_u16()
             ))),
         }
+    }
+}
+
+fn from_transport(error: TransportError) -> OAuthError {
+    match error {
+        TransportError::Status(_) | TransportError::TooLarge(_) => {
+            OAuthError::BadResponse(error.to_string())
+        }
+        TransportError::Send(_) => OAuthError::Network(error.to_string()),
     }
 }
 
@@ -267,7 +272,7 @@ where
                 },
             }
         }
-        RequestTokenError::Request(e) => OAuthError::Network(e.to_string()),
+        RequestTokenError::Request(e) => from_transport(e),
         RequestTokenError::Parse(e, _body) => {
             OAuthError::BadResponse(format!("unexpected JSON at {}", e.path()))
         }

@@ -25,6 +25,10 @@ pub(crate) enum TransportError {
     Send(String),
     #[error("the answer was larger than {0} bytes")]
     TooLarge(usize),
+    /// An error status with a body that is not JSON (a proxy or CDN page, not Discord's OAuth
+    /// error): there is nothing for `oauth2` to parse, so it is reported by status.
+    #[error("HTTP {0} instead of an OAuth answer")]
+    Status(u16),
 }
 
 #[derive(Debug, Clone)]
@@ -59,7 +63,11 @@ impl Transport {
             .send()
             .await
             .map_err(describe)?;
-        let mut builder = http_response(response.status());
+        let status = response.status();
+        if !status.is_success() && !is_json(response.headers()) {
+            return Err(TransportError::Status(status.as_u16()));
+        }
+        let mut builder = http_response(status);
         for (name, value) in response.headers() {
             builder = builder.header(name, value);
         }
@@ -90,6 +98,13 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
 
 fn http_response(status: reqwest::StatusCode) -> oauth2::http::response::Builder {
     oauth2::http::Response::builder().status(status.as_u16())
+}
+
+fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"))
 }
 
 fn describe(error: reqwest::Error) -> TransportError {

@@ -17,6 +17,20 @@ impl Language {
             _ => Self::English,
         }
     }
+
+    /// From the saved setting, else the system locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    pub fn from_setting_or_system(setting: Option<&str>) -> Self {
+        let system = || {
+            ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|name| std::env::var(name).ok())
+                .find(|v| !v.is_empty())
+        };
+        match setting {
+            Some(tag) => Self::from_tag(Some(tag)),
+            None => Self::from_tag(system().as_deref()),
+        }
+    }
 }
 
 /// Which page to answer with.

@@ -26,7 +26,10 @@ pub struct SignInOptions {
     pub port: Option<u16>,
     /// Overrides `settings.scopes`.
     pub scopes: Option<Scopes>,
-    /// Timeout, page language and cancel handle. The language defaults to the settings'.
+    /// The language of the page shown in the browser; default: the settings', else the
+    /// system's. (It replaces `wait.language`.)
+    pub language: Option<Language>,
+    /// Timeout and cancel handle.
     pub wait: WaitOptions,
     pub browser: BrowserLaunch,
     /// Called with the authorize URL before the browser is opened, e.g. to print it.
@@ -42,6 +45,7 @@ impl Default for SignInOptions {
             redirect: None,
             port: None,
             scopes: None,
+            language: None,
             wait: WaitOptions::default(),
             browser: BrowserLaunch::Default,
             on_url: None,
@@ -251,9 +255,9 @@ impl Session {
             .scopes
             .clone()
             .unwrap_or_else(|| Scopes::new(&self.settings.scopes));
-        if options.wait.language == Language::English {
-            options.wait.language = Language::from_tag(self.settings.language.as_deref());
-        }
+        options.wait.language = options
+            .language
+            .unwrap_or_else(|| Language::from_setting_or_system(self.settings.language.as_deref()));
         let mode = options.redirect.unwrap_or(self.settings.redirect);
         let (pending, code) = match mode {
             RedirectMode::Loopback => {
@@ -292,8 +296,11 @@ impl Session {
         let user = self.discord.current_user(&tokens.access_token).await?;
         let now = OffsetDateTime::now_utc();
         let record = TokenRecord::from_tokens(tokens, now, None);
-        // The keychain first: an index entry without tokens would be a broken account.
-        self.vault.store_tokens(&user.id, &record).await?;
+        // The keychain first: an index entry without tokens would be a broken account. Under
+        // the account's refresh locks, so a refresh elsewhere cannot overwrite the new pair.
+        self.refresher
+            .replace_tokens(&user.id, &record, &self.vault)
+            .await?;
         let who = identity(&user);
         let ((account, new_account), warning) = self.store.update(|index| {
             let new_account = index.get(&who.id).is_none();
