@@ -391,3 +391,29 @@ async fn unknown_accounts_and_a_broken_keychain_have_their_exit_codes() {
     let err = SessionError::Vault(crate::vault::VaultError::Locked { reason: "x".into() });
     assert_eq!(err.exit_code(), 4);
 }
+
+#[tokio::test]
+async fn the_full_flow_on_the_real_secret_service() {
+    // Skipped (and says so) without a session bus; run under recipes/with-secret-service.sh.
+    let Some(vault) = crate::vault::tests::real_vault().await else {
+        return;
+    };
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = session(&discord, data.path(), &vault);
+    s.sign_in(options("1001")).await.unwrap();
+    assert_eq!(vault.list_accounts().await.unwrap(), Some(vec![id("1001")]));
+    let token = s.valid_token(&id("1001")).await.unwrap();
+    assert!(token.secret().starts_with("at-1001-"));
+    // A damaged index is rebuilt from the keychain's own list.
+    std::fs::write(s.account_store().index_path(), b"not json").unwrap();
+    std::fs::remove_file(s.account_store().cache_path(&id("1001"))).unwrap();
+    let loaded = s.accounts().await.unwrap();
+    assert!(
+        loaded.index.get(&id("1001")).is_some(),
+        "{:?}",
+        loaded.warning
+    );
+    s.log_out(&id("1001")).await.unwrap();
+    assert_eq!(vault.list_accounts().await.unwrap(), Some(vec![]));
+}

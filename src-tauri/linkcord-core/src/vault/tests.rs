@@ -166,7 +166,7 @@ async fn a_hanging_keychain_times_out() {
 // ----- against a real Secret Service (run under recipes/with-secret-service.sh) -----
 
 /// The real keychain when a session bus is there; `None` (test reported as skipped) otherwise.
-async fn real_vault() -> Option<Vault> {
+pub(crate) async fn real_vault() -> Option<Vault> {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
         eprintln!("skipped: no D-Bus session bus; run under recipes/with-secret-service.sh");
         return None;
