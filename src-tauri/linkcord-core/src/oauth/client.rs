@@ -4,7 +4,7 @@ use base64::Engine;
 use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
 use oauth2::{
     AuthType, AuthUrl, ClientId, EndpointNotSet, EndpointSet, ErrorResponseType, RedirectUrl,
-    RequestTokenError, RevocationUrl, Scope, StandardErrorResponse, TokenResponse, TokenUrl,
+    RequestTokenError, Scope, StandardErrorResponse, TokenResponse, TokenUrl,
 };
 
 use super::http::{Transport, TransportError};
@@ -84,8 +84,10 @@ impl From<BasicTokenResponse> for TokenSet {
     }
 }
 
+/// `oauth2`'s client with the authorize and token endpoints set (revoke is built by hand,
+/// because `oauth2` refuses a non-https revocation URL and the emulator is plain http).
 type Configured =
-    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointSet, EndpointSet>;
+    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 /// Talks to Discord's authorize, token and revoke endpoints for one application.
 #[derive(Debug, Clone)]
@@ -111,8 +113,7 @@ impl OAuthClient {
     fn oauth(&self) -> Configured {
         let client = BasicClient::new(self.credentials.id.clone())
             .set_auth_uri(AuthUrl::from_url(self.endpoints.authorize_url()))
-            .set_token_uri(TokenUrl::from_url(self.endpoints.token_url()))
-            .set_revocation_url(RevocationUrl::from_url(self.endpoints.revoke_url()));
+            .set_token_uri(TokenUrl::from_url(self.endpoints.token_url()));
         match &self.credentials.secret {
             // A confidential client authenticates with HTTP Basic, as Discord's examples do.
             Some(secret) => client

@@ -344,7 +344,8 @@ impl Session {
     /// entry. If Discord cannot be reached nothing is deleted and the error offers
     /// [`Session::forget_locally`].
     pub async fn log_out(&self, account: &UserId) -> Result<LoggedOut, SessionError> {
-        if let Some(record) = self.vault.load_tokens(account).await? {
+        let record = self.vault.load_tokens(account).await?;
+        if let Some(record) = &record {
             let oauth = self.oauth().await?;
             match oauth
                 .revoke(&record.access_token, record.refresh_token.as_ref())
@@ -361,7 +362,8 @@ impl Session {
             }
         }
         let mut out = self.forget_locally(account).await?;
-        out.revoked = true;
+        // With no tokens there was nothing to revoke: say so rather than claim it was done.
+        out.revoked = record.is_some();
         Ok(out)
     }
 
