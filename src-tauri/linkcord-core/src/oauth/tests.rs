@@ -117,6 +117,33 @@ async fn confidential_client_authenticates_with_basic() {
     assert_eq!(form["refresh_token"], "rt");
     let expected = base64::engine::general_purpose::STANDARD.encode("1234567890:s3cret");
     assert_eq!(seen.headers["authorization"], format!("Basic {expected}"));
+    assert!(
+        !format!("{c:?}").contains("s3cret"),
+        "Debug must hide the secret"
+    );
+}
+
+#[tokio::test]
+async fn oversized_and_non_json_answers_are_bad_responses() {
+    let server = TestServer::start(|seen| match seen.form()["refresh_token"].as_str() {
+        "big" => (
+            200,
+            format!(r#"{{"access_token":"{}"}}"#, "x".repeat(100_000)),
+        ),
+        _ => (302, String::new()),
+    })
+    .await;
+    let c = client(&server.endpoints, None);
+    let err = c
+        .refresh(&RefreshToken::new("big".into()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("larger than"), "{err}");
+    let err = c
+        .refresh(&RefreshToken::new("redirect".into()))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OAuthError::BadResponse(_)), "{err}");
 }
 
 #[tokio::test]
