@@ -145,8 +145,7 @@ impl Vault {
     }
 
     async fn get(&self, user: String) -> Result<Option<String>, VaultError> {
-        let entry = self.entry(&user)?;
-        with_deadline(self.timeout, &user, move || match entry.get_password() {
+        self.on_entry(user, |entry| match entry.get_password() {
             Ok(text) => Ok(Some(text)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(e) => Err(e),
@@ -155,25 +154,30 @@ impl Vault {
     }
 
     async fn set(&self, user: String, value: String) -> Result<(), VaultError> {
-        let entry = self.entry(&user)?;
-        with_deadline(self.timeout, &user, move || entry.set_password(&value)).await
+        self.on_entry(user, move |entry| entry.set_password(&value))
+            .await
     }
 
     async fn delete(&self, user: String) -> Result<(), VaultError> {
-        let entry = self.entry(&user)?;
-        with_deadline(self.timeout, &user, move || {
-            match entry.delete_credential() {
-                Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
-                Err(e) => Err(e),
-            }
+        self.on_entry(user, |entry| match entry.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e),
         })
         .await
     }
 
-    fn entry(&self, user: &str) -> Result<Entry, VaultError> {
-        self.store
-            .build(&self.service, user, None)
-            .map_err(|e| VaultError::from_keyring(e, user))
+    /// Builds the entry for `user` and runs `call` on it, both under the deadline (building
+    /// may already talk to the keychain on some platforms).
+    async fn on_entry<T, F>(&self, user: String, call: F) -> Result<T, VaultError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Entry) -> Result<T, keyring_core::Error> + Send + 'static,
+    {
+        let (store, service, name) = (self.store.clone(), self.service.clone(), user.clone());
+        with_deadline(self.timeout, &user, move || {
+            call(&store.build(&service, &name, None)?)
+        })
+        .await
     }
 }
 

@@ -161,6 +161,8 @@ async fn a_hanging_keychain_times_out() {
         .with_timeout(Duration::from_millis(20));
     let err = vault.list_accounts().await.unwrap_err();
     assert!(matches!(err, VaultError::Timeout { .. }), "{err}");
+    let err = vault.load_tokens(&id("1")).await.unwrap_err();
+    assert!(matches!(err, VaultError::Timeout { .. }), "{err}");
 }
 
 // ----- against a real Secret Service (run under recipes/with-secret-service.sh) -----
