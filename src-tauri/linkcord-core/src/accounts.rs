@@ -1,1 +1,30 @@
-//! The non-secret account index and cache. Filled in by issue 4.
+//! The non-secret account index, the per-account cache for an instant start, and refresh
+//! coordination.
+//!
+//! Files under the data dir (never a token in any of them):
+//!
+//! - `accounts.json`: the index (version, accounts, active account), see [`AccountIndex`].
+//! - `cache/<user id>.json`: the last profile, connections and guilds as opaque JSON with the
+//!   time they were fetched, see [`AccountCache`]. The `discord` module's types are serialised
+//!   into it; this module does not need to know their shape.
+//! - `cache/images/`: downloaded avatars and icons.
+//! - `locks/<user id>.lock`, `locks/index.lock`: cross-process locks (GUI and CLI share files).
+//!
+//! Every file is written atomically. A damaged or newer-format file is kept aside, reported
+//! as an [`IndexWarning`] and rebuilt from what is left (cache files, keychain entries): a bad
+//! file is never a reason to lose an account.
+
+mod cache;
+mod error;
+mod index;
+mod lock;
+mod refresh;
+mod store;
+#[cfg(test)]
+mod tests;
+
+pub use cache::{AccountCache, CacheKind, CachedDoc};
+pub use error::AccountsError;
+pub use index::{AccountEntry, AccountIndex, AccountStatus, INDEX_VERSION, Identity};
+pub use refresh::{REFRESH_MARGIN, RefreshCoordinator};
+pub use store::{AccountStore, IndexWarning, Loaded};

@@ -17,4 +17,5 @@ pub mod files;
 pub mod links;
 pub mod oauth;
 pub mod secret;
+pub mod session;
 pub mod vault;

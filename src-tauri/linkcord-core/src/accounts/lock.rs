@@ -1,0 +1,79 @@
+//! An exclusive lock on a file, shared by every Linkcord process of this user (the GUI and
+//! any CLI run): `flock`/`LockFileEx` through `std::fs::File::try_lock`. Released when dropped
+//! or when the process dies, so a crash never leaves an account locked.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::AccountsError;
+
+/// How often a waiting process tries again.
+const POLL: Duration = Duration::from_millis(10);
+
+#[derive(Debug)]
+pub(crate) struct FileLock {
+    _file: File,
+}
+
+impl FileLock {
+    fn try_once(path: &Path) -> Result<Option<Self>, AccountsError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(AccountsError::io(dir))?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(AccountsError::io(path))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Self { _file: file })),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => Err(AccountsError::io(path)(e)),
+        }
+    }
+
+    /// Waits (without blocking the async runtime) until the lock is ours or `timeout` passes.
+    pub(crate) async fn acquire(
+        path: &Path,
+        timeout: Duration,
+        what: &str,
+    ) -> Result<Self, AccountsError> {
+        let start = Instant::now();
+        loop {
+            if let Some(lock) = Self::try_once(path)? {
+                return Ok(lock);
+            }
+            if start.elapsed() >= timeout {
+                return Err(busy(what, timeout));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The same for short synchronous sections (index updates take milliseconds).
+    pub(crate) fn acquire_blocking(
+        path: &Path,
+        timeout: Duration,
+        what: &str,
+    ) -> Result<Self, AccountsError> {
+        let start = Instant::now();
+        loop {
+            if let Some(lock) = Self::try_once(path)? {
+                return Ok(lock);
+            }
+            if start.elapsed() >= timeout {
+                return Err(busy(what, timeout));
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+}
+
+fn busy(what: &str, timeout: Duration) -> AccountsError {
+    AccountsError::Busy {
+        what: what.to_owned(),
+        seconds: timeout.as_secs().max(1),
+    }
+}

@@ -1,0 +1,364 @@
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::AccountsError;
+use super::cache::{AccountCache, CACHE_VERSION, CacheKind, CachedDoc};
+use super::index::{AccountIndex, INDEX_VERSION, Identity};
+use super::lock::FileLock;
+use crate::discord::UserId;
+use crate::files;
+use crate::oauth::Scopes;
+
+const INDEX_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Something the user should be told about the account files: shown by the CLI and the GUI,
+/// never a reason to stop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexWarning {
+    /// `accounts.json` was damaged, newer than this build, or missing while account caches
+    /// were present; it was rebuilt from the cache files (and the keychain if it can list).
+    Rebuilt {
+        kept_as: Option<PathBuf>,
+        reason: String,
+        recovered: usize,
+        keychain_listed: bool,
+    },
+    /// An account's cache file was damaged; it was kept aside and will be fetched again.
+    CacheDamaged { account: UserId, kept_as: PathBuf },
+}
+
+impl fmt::Display for IndexWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Rebuilt {
+                kept_as,
+                reason,
+                recovered,
+                keychain_listed,
+            } => {
+                write!(f, "the account list had to be rebuilt ({reason})")?;
+                if let Some(kept) = kept_as {
+                    write!(f, "; the old file was kept as {}", kept.display())?;
+                }
+                write!(f, "; {recovered} account(s) recovered from the cache")?;
+                if *keychain_listed {
+                    write!(f, " and the keychain")
+                } else {
+                    write!(
+                        f,
+                        " (the keychain cannot list its entries, so an account with no cache file may be missing: sign in to it again)"
+                    )
+                }
+            }
+            Self::CacheDamaged { account, kept_as } => write!(
+                f,
+                "the saved data of account {account} was damaged and will be fetched again; the old file was kept as {}",
+                kept_as.display()
+            ),
+        }
+    }
+}
+
+/// The index and whatever had to be repaired to read it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub index: AccountIndex,
+    pub warning: Option<IndexWarning>,
+}
+
+/// The account files under the data dir.
+#[derive(Debug, Clone)]
+pub struct AccountStore {
+    dir: PathBuf,
+}
+
+enum Read {
+    Missing,
+    Good(AccountIndex),
+    Bad(String),
+}
+
+impl AccountStore {
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            dir: data_dir.to_owned(),
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn index_path(&self) -> PathBuf {
+        self.dir.join("accounts.json")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.join("cache")
+    }
+
+    pub fn cache_path(&self, id: &UserId) -> PathBuf {
+        self.cache_dir().join(format!("{id}.json"))
+    }
+
+    /// Where downloaded avatars and icons go.
+    pub fn images_dir(&self) -> PathBuf {
+        self.cache_dir().join("images")
+    }
+
+    /// The cross-process refresh lock of one account.
+    pub fn refresh_lock_path(&self, id: &UserId) -> PathBuf {
+        self.dir.join("locks").join(format!("{id}.lock"))
+    }
+
+    fn index_lock_path(&self) -> PathBuf {
+        self.dir.join("locks").join("index.lock")
+    }
+
+    /// Reads the index, repairing it if needed (see [`IndexWarning::Rebuilt`]).
+    pub fn load(&self) -> Result<Loaded, AccountsError> {
+        if let Read::Good(index) = self.read_index()? {
+            return Ok(Loaded {
+                index,
+                warning: None,
+            });
+        }
+        let _lock = self.lock_index()?;
+        self.load_locked()
+    }
+
+    /// Reads, changes and writes the index under the cross-process index lock, so a GUI and a
+    /// CLI changing it at once do not lose each other's change.
+    pub fn update<R>(
+        &self,
+        change: impl FnOnce(&mut AccountIndex) -> R,
+    ) -> Result<(R, Option<IndexWarning>), AccountsError> {
+        let _lock = self.lock_index()?;
+        let Loaded { mut index, warning } = self.load_locked()?;
+        let result = change(&mut index);
+        index.normalise();
+        self.save(&index)?;
+        Ok((result, warning))
+    }
+
+    /// After a rebuild: adds the accounts the keychain has entries for but the cache did not
+    /// know, and notes in `warning` whether the keychain could be listed.
+    pub fn recover_from_keychain(
+        &self,
+        listed: Option<Vec<UserId>>,
+        warning: &mut IndexWarning,
+    ) -> Result<(), AccountsError> {
+        let IndexWarning::Rebuilt {
+            recovered,
+            keychain_listed,
+            ..
+        } = warning
+        else {
+            return Ok(());
+        };
+        let Some(ids) = listed else {
+            return Ok(());
+        };
+        *keychain_listed = true;
+        let now = OffsetDateTime::now_utc();
+        let (added, _) = self.update(|index| {
+            let mut added = 0;
+            for id in ids {
+                if index.get(&id).is_none() {
+                    index.upsert(placeholder(id), Scopes::new::<_, &str>([]), now);
+                    added += 1;
+                }
+            }
+            added
+        })?;
+        *recovered += added;
+        Ok(())
+    }
+
+    fn lock_index(&self) -> Result<FileLock, AccountsError> {
+        FileLock::acquire_blocking(
+            &self.index_lock_path(),
+            INDEX_LOCK_TIMEOUT,
+            "the account list",
+        )
+    }
+
+    fn load_locked(&self) -> Result<Loaded, AccountsError> {
+        let path = self.index_path();
+        let (kept_as, reason) = match self.read_index()? {
+            Read::Good(index) => {
+                return Ok(Loaded {
+                    index,
+                    warning: None,
+                });
+            }
+            Read::Missing => {
+                if self.cached_accounts().is_empty() {
+                    return Ok(Loaded {
+                        index: AccountIndex::default(),
+                        warning: None,
+                    });
+                }
+                (None, "the file was missing".to_owned())
+            }
+            Read::Bad(reason) => {
+                let kept = files::quarantine(&path).map_err(AccountsError::io(&path))?;
+                tracing::warn!(
+                    "account index {} was unusable ({reason}); kept as {}",
+                    path.display(),
+                    kept.display()
+                );
+                (Some(kept), reason)
+            }
+        };
+        let index = self.rebuild_from_cache();
+        self.save(&index)?;
+        let warning = IndexWarning::Rebuilt {
+            kept_as,
+            reason,
+            recovered: index.accounts.len(),
+            keychain_listed: false,
+        };
+        Ok(Loaded {
+            index,
+            warning: Some(warning),
+        })
+    }
+
+    fn read_index(&self) -> Result<Read, AccountsError> {
+        let path = self.index_path();
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),
+            Err(e) => return Err(AccountsError::io(&path)(e)),
+        };
+        Ok(
+            parse_versioned::<AccountIndex>(&bytes, INDEX_VERSION).map_or_else(
+                Read::Bad,
+                |mut index| {
+                    index.normalise();
+                    Read::Good(index)
+                },
+            ),
+        )
+    }
+
+    fn save(&self, index: &AccountIndex) -> Result<(), AccountsError> {
+        let path = self.index_path();
+        let json = serde_json::to_vec_pretty(index).expect("the index serialises");
+        files::write_atomic(&path, &json).map_err(AccountsError::io(&path))
+    }
+
+    /// The ids that have a cache file.
+    fn cached_accounts(&self) -> Vec<UserId> {
+        let Ok(entries) = std::fs::read_dir(self.cache_dir()) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<UserId> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|name| name.strip_suffix(".json")?.parse().ok())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    fn rebuild_from_cache(&self) -> AccountIndex {
+        let now = OffsetDateTime::now_utc();
+        let mut index = AccountIndex::default();
+        for id in self.cached_accounts() {
+            let who = match self.read_cache(&id) {
+                Ok((Some(cache), _)) => cache.identity(),
+                _ => placeholder(id),
+            };
+            index.upsert(who, Scopes::new::<_, &str>([]), now);
+        }
+        index.active = index.accounts.first().map(|a| a.id.clone());
+        index
+    }
+
+    /// The cache of `id`; a damaged one is kept aside and reported, and `None` returned.
+    pub fn read_cache(
+        &self,
+        id: &UserId,
+    ) -> Result<(Option<AccountCache>, Option<IndexWarning>), AccountsError> {
+        let path = self.cache_path(id);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((None, None)),
+            Err(e) => return Err(AccountsError::io(&path)(e)),
+        };
+        match parse_versioned::<AccountCache>(&bytes, CACHE_VERSION) {
+            Ok(cache) if &cache.id == id => Ok((Some(cache), None)),
+            _ => {
+                let kept_as = files::quarantine(&path).map_err(AccountsError::io(&path))?;
+                let warning = IndexWarning::CacheDamaged {
+                    account: id.clone(),
+                    kept_as,
+                };
+                Ok((None, Some(warning)))
+            }
+        }
+    }
+
+    /// Stores one freshly fetched document in the account's cache.
+    pub fn write_cache(
+        &self,
+        id: &UserId,
+        kind: CacheKind,
+        value: serde_json::Value,
+        fetched_at: OffsetDateTime,
+    ) -> Result<(), AccountsError> {
+        let mut cache = self
+            .read_cache(id)?
+            .0
+            .unwrap_or_else(|| AccountCache::empty(id.clone()));
+        cache.set(kind, CachedDoc { value, fetched_at });
+        let path = self.cache_path(id);
+        let json = serde_json::to_vec_pretty(&cache).expect("the cache serialises");
+        files::write_atomic(&path, &json).map_err(AccountsError::io(&path))
+    }
+
+    /// Deletes the account's cache file and its refresh lock file.
+    pub fn delete_cache(&self, id: &UserId) -> Result<(), AccountsError> {
+        for path in [self.cache_path(id), self.refresh_lock_path(id)] {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(AccountsError::io(&path)(e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn placeholder(id: UserId) -> Identity {
+    Identity {
+        username: id.to_string(),
+        id,
+        display_name: None,
+        avatar: None,
+    }
+}
+
+/// Parses a file with a `version` field, refusing a version newer than `current`.
+fn parse_versioned<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    current: u32,
+) -> Result<T, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    match value.get("version").and_then(|v| v.as_u64()) {
+        Some(v) if v > u64::from(current) => {
+            return Err(format!(
+                "written by a newer Linkcord (format {v}, this one reads {current})"
+            ));
+        }
+        Some(_) => {}
+        None => return Err("no format version".into()),
+    }
+    serde_json::from_value(value).map_err(|e| format!("unexpected content: {e}"))
+}

@@ -1,0 +1,448 @@
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::*;
+use crate::discord::UserId;
+use crate::oauth::test_server::{TestServer, token_json};
+use crate::oauth::{ClientCredentials, OAuthClient, Scopes};
+use crate::secret::AccessToken;
+use crate::vault::Vault;
+use crate::vault::tests::record;
+
+fn id(text: &str) -> UserId {
+    text.parse().unwrap()
+}
+
+fn who(user: &str, name: &str) -> Identity {
+    Identity {
+        id: id(user),
+        username: name.into(),
+        display_name: Some(format!("{name} display")),
+        avatar: Some("abc".into()),
+    }
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+#[test]
+fn signing_in_again_updates_never_duplicates_and_switch_finds_by_id_or_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    store
+        .update(|i| {
+            i.upsert(who("11", "alice"), Scopes::default(), now());
+            i.upsert(who("22", "bob"), Scopes::default(), now());
+            i.upsert(who("11", "alice2"), Scopes::parse("identify"), now());
+            i.set_active(&id("11"));
+        })
+        .unwrap();
+    let Loaded { index, warning } = store.load().unwrap();
+    assert!(warning.is_none());
+    assert_eq!(index.accounts.len(), 2);
+    assert_eq!(index.get(&id("11")).unwrap().username, "alice2");
+    assert_eq!(index.find("@BOB").unwrap().id, id("22"));
+    assert_eq!(index.find("22").unwrap().username, "bob");
+    assert!(matches!(
+        index.find("carol"),
+        Err(AccountsError::NoSuchAccount { .. })
+    ));
+    assert_eq!(index.active_entry().unwrap().id, id("11"));
+    // The file is what the docs say.
+    let text = std::fs::read_to_string(store.index_path()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["active"], "11");
+    assert_eq!(value["accounts"][0]["status"], "ok");
+    assert_eq!(value["accounts"][0]["displayName"], "alice2 display");
+    // Removing the active account makes another one active.
+    store.update(|i| i.remove(&id("11"))).unwrap();
+    assert_eq!(store.load().unwrap().index.active, Some(id("22")));
+}
+
+#[test]
+fn a_damaged_index_is_kept_aside_and_rebuilt_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let profile = json!({"id": "33", "username": "carol", "global_name": "Carol", "avatar": "h1"});
+    store
+        .write_cache(&id("33"), CacheKind::Profile, profile, now())
+        .unwrap();
+    store
+        .write_cache(&id("44"), CacheKind::Guilds, json!([]), now())
+        .unwrap();
+    store
+        .update(|i| {
+            i.upsert(who("33", "carol"), Scopes::default(), now());
+        })
+        .unwrap();
+    std::fs::write(store.index_path(), b"{\"version\": 1, \"accounts\": [tru").unwrap();
+
+    let Loaded { index, warning } = store.load().unwrap();
+    let Some(IndexWarning::Rebuilt {
+        kept_as: Some(kept),
+        recovered: 2,
+        keychain_listed: false,
+        ..
+    }) = &warning
+    else {
+        panic!("expected a rebuild warning, got {warning:?}");
+    };
+    assert!(std::fs::read(kept).unwrap().starts_with(b"{\"version\": 1"));
+    let carol = index.get(&id("33")).unwrap();
+    assert_eq!(
+        (carol.username.as_str(), carol.display_name.as_deref()),
+        ("carol", Some("Carol"))
+    );
+    assert_eq!(index.get(&id("44")).unwrap().username, "44");
+    assert!(warning.unwrap().to_string().contains("cannot list"));
+    // The rebuilt file is good again.
+    assert!(store.load().unwrap().warning.is_none());
+}
+
+#[test]
+fn keychain_entries_fill_in_accounts_the_cache_did_not_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    store
+        .write_cache(
+            &id("55"),
+            CacheKind::Profile,
+            json!({"username": "dan"}),
+            now(),
+        )
+        .unwrap();
+    std::fs::write(store.index_path(), b"garbage").unwrap();
+    let mut warning = store.load().unwrap().warning.unwrap();
+    store
+        .recover_from_keychain(Some(vec![id("55"), id("66")]), &mut warning)
+        .unwrap();
+    assert!(matches!(
+        warning,
+        IndexWarning::Rebuilt {
+            recovered: 2,
+            keychain_listed: true,
+            ..
+        }
+    ));
+    let index = store.load().unwrap().index;
+    assert_eq!(index.accounts.len(), 2);
+    assert!(index.get(&id("66")).is_some());
+}
+
+#[test]
+fn a_newer_format_is_kept_aside_not_misread() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    store
+        .write_cache(
+            &id("77"),
+            CacheKind::Profile,
+            json!({"username": "eve"}),
+            now(),
+        )
+        .unwrap();
+    std::fs::write(store.index_path(), br#"{"version": 9, "accounts": []}"#).unwrap();
+    let warning = store.load().unwrap().warning.unwrap();
+    assert!(warning.to_string().contains("newer Linkcord"), "{warning}");
+    assert_eq!(store.load().unwrap().index.accounts.len(), 1);
+}
+
+#[test]
+fn a_damaged_cache_file_is_reported_and_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    std::fs::create_dir_all(store.cache_dir()).unwrap();
+    std::fs::write(store.cache_path(&id("88")), b"{{{").unwrap();
+    let (cache, warning) = store.read_cache(&id("88")).unwrap();
+    assert!(cache.is_none());
+    assert!(matches!(warning, Some(IndexWarning::CacheDamaged { .. })));
+    assert!(!store.cache_path(&id("88")).exists());
+    // Writing starts a fresh one.
+    store
+        .write_cache(
+            &id("88"),
+            CacheKind::Connections,
+            json!([{"type": "github"}]),
+            now(),
+        )
+        .unwrap();
+    let cache = store.read_cache(&id("88")).unwrap().0.unwrap();
+    assert_eq!(
+        cache.get(CacheKind::Connections).unwrap().value[0]["type"],
+        "github"
+    );
+    assert!(store.images_dir().ends_with("cache/images"));
+}
+
+#[test]
+fn a_missing_index_with_no_cache_is_just_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let Loaded { index, warning } = AccountStore::new(dir.path()).load().unwrap();
+    assert!(index.accounts.is_empty() && warning.is_none());
+}
+
+// ----- refresh coordination -----
+
+/// A token endpoint that rotates refresh tokens like Discord: only the latest one works.
+struct Rotating {
+    server: TestServer,
+}
+
+impl Rotating {
+    async fn start(first_refresh: &str) -> Self {
+        let current = Arc::new(Mutex::new((0u32, first_refresh.to_owned())));
+        let server = TestServer::start(move |seen| {
+            let mut state = current.lock().unwrap();
+            if seen.form().get("refresh_token") != Some(&state.1) {
+                return (400, r#"{"error":"invalid_grant"}"#.into());
+            }
+            state.0 += 1;
+            state.1 = format!("rt-{}", state.0);
+            (
+                200,
+                token_json(&format!("at-{}", state.0), &state.1, 604800),
+            )
+        })
+        .await;
+        Self { server }
+    }
+
+    fn client(&self) -> OAuthClient {
+        OAuthClient::new(
+            &self.server.endpoints,
+            ClientCredentials::new("42", None).unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn refreshes(&self) -> usize {
+        self.server.count("/api/oauth2/token")
+    }
+}
+
+async fn signed_in(store: &AccountStore, vault: &Vault, user: &str, expires_in: i64) {
+    vault
+        .store_tokens(&id(user), &record("at-0", "rt-0", expires_in))
+        .await
+        .unwrap();
+    store
+        .update(|i| {
+            i.upsert(who(user, "u"), Scopes::default(), now());
+        })
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_concurrent_callers_on_an_expired_token_cause_one_refresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let vault = Vault::in_memory("lc-test");
+    signed_in(&store, &vault, "101", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let coordinator = Arc::new(RefreshCoordinator::new(store.clone()));
+    let oauth = endpoint.client();
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (c, v, o) = (coordinator.clone(), vault.clone(), oauth.clone());
+        tasks.push(tokio::spawn(async move {
+            c.valid_token(&id("101"), &v, &o).await
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap().secret(), "at-1");
+    }
+    assert_eq!(endpoint.refreshes(), 1);
+    let stored = vault.load_tokens(&id("101")).await.unwrap().unwrap();
+    assert_eq!(
+        stored.refresh_token.unwrap().secret(),
+        "rt-1",
+        "the new pair is in the keychain"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn separate_coordinators_sharing_the_data_dir_still_refresh_once() {
+    // Each coordinator has its own in-process mutexes, like two processes: only the lock file
+    // and the re-read of the keychain keep them from spending the same refresh token twice.
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let vault = Vault::in_memory("lc-test");
+    signed_in(&store, &vault, "102", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let coordinator = RefreshCoordinator::new(AccountStore::new(dir.path()));
+        let (v, o) = (vault.clone(), endpoint.client());
+        tasks.push(tokio::spawn(async move {
+            coordinator.valid_token(&id("102"), &v, &o).await
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap().secret(), "at-1");
+    }
+    assert_eq!(endpoint.refreshes(), 1);
+}
+
+#[tokio::test]
+async fn a_fresh_token_is_used_without_asking_discord() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let vault = Vault::in_memory("lc-test");
+    signed_in(&store, &vault, "103", 3600).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let c = RefreshCoordinator::new(store);
+    assert_eq!(
+        c.valid_token(&id("103"), &vault, &endpoint.client())
+            .await
+            .unwrap()
+            .secret(),
+        "at-0"
+    );
+    assert_eq!(endpoint.refreshes(), 0);
+}
+
+#[tokio::test]
+async fn a_401_refreshes_once_and_a_stale_401_reuses_the_new_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let vault = Vault::in_memory("lc-test");
+    signed_in(&store, &vault, "104", 3600).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let c = RefreshCoordinator::new(store);
+    let oauth = endpoint.client();
+    let rejected = AccessToken::new("at-0".into());
+    let new = c
+        .after_unauthorized(&id("104"), &rejected, &vault, &oauth)
+        .await
+        .unwrap();
+    assert_eq!(new.secret(), "at-1");
+    // A second caller that also saw at-0 rejected gets at-1 without another refresh.
+    let again = c
+        .after_unauthorized(&id("104"), &rejected, &vault, &oauth)
+        .await
+        .unwrap();
+    assert_eq!(again.secret(), "at-1");
+    assert_eq!(endpoint.refreshes(), 1);
+}
+
+#[tokio::test]
+async fn invalid_grant_marks_the_account_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let vault = Vault::in_memory("lc-test");
+    signed_in(&store, &vault, "105", -10).await;
+    let endpoint = Rotating::start("some-other-token").await;
+    let c = RefreshCoordinator::new(store.clone());
+    let err = c
+        .valid_token(&id("105"), &vault, &endpoint.client())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountsError::NeedsSignIn { .. }), "{err}");
+    let index = store.load().unwrap().index;
+    assert_eq!(
+        index.get(&id("105")).unwrap().status,
+        AccountStatus::NeedsSignIn
+    );
+    assert!(
+        vault.load_tokens(&id("105")).await.unwrap().is_some(),
+        "nothing is deleted"
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_that_fails_on_the_network_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let vault = Vault::in_memory("lc-test");
+    signed_in(&store, &vault, "106", -10).await;
+    let server = TestServer::start(|_| (502, "<html>bad gateway</html>".into())).await;
+    let oauth = OAuthClient::new(
+        &server.endpoints,
+        ClientCredentials::new("42", None).unwrap(),
+    )
+    .unwrap();
+    let c = RefreshCoordinator::new(store.clone());
+    let err = c.valid_token(&id("106"), &vault, &oauth).await.unwrap_err();
+    assert!(matches!(err, AccountsError::OAuth(_)), "{err}");
+    let kept = vault.load_tokens(&id("106")).await.unwrap().unwrap();
+    assert_eq!(kept.refresh_token.unwrap().secret(), "rt-0");
+    assert_eq!(
+        store.load().unwrap().index.get(&id("106")).unwrap().status,
+        AccountStatus::Ok
+    );
+}
+
+#[tokio::test]
+async fn no_keychain_entry_means_not_signed_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = RefreshCoordinator::new(AccountStore::new(dir.path()));
+    let endpoint = Rotating::start("rt-0").await;
+    let err = c
+        .valid_token(&id("107"), &Vault::in_memory("x"), &endpoint.client())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountsError::NotSignedIn { .. }));
+}
+
+// ----- the lock file across real processes -----
+
+const CHILD_LOCK_VAR: &str = "LINKCORD_TEST_CHILD_LOCK_PATH";
+
+/// Run in a child process by `the_lock_file_excludes_other_processes`: takes the lock, says
+/// so, and holds it until its stdin is closed.
+#[test]
+#[ignore = "helper run in a child process by another test"]
+fn lock_holder_child() {
+    use std::io::{Read, Write};
+    let Some(path) = std::env::var_os(CHILD_LOCK_VAR) else {
+        return;
+    };
+    let _lock = lock::FileLock::acquire_blocking(
+        std::path::Path::new(&path),
+        std::time::Duration::from_secs(10),
+        "test",
+    )
+    .unwrap();
+    println!("child-holds-the-lock");
+    std::io::stdout().flush().unwrap();
+    let mut rest = String::new();
+    let _ = std::io::stdin().read_to_string(&mut rest);
+}
+
+#[test]
+fn the_lock_file_excludes_other_processes() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locks").join("1.lock");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "accounts::tests::lock_holder_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_LOCK_VAR, &path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(
+        lines.any(|l| l.unwrap().contains("child-holds-the-lock")),
+        "the child never took the lock"
+    );
+    let err = lock::FileLock::acquire_blocking(&path, Duration::from_millis(30), "the test lock")
+        .unwrap_err();
+    assert!(matches!(err, AccountsError::Busy { .. }), "{err}");
+    drop(child.stdin.take());
+    child.wait().unwrap();
+    lock::FileLock::acquire_blocking(&path, Duration::from_secs(10), "the test lock").unwrap();
+}

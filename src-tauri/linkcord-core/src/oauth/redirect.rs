@@ -1,0 +1,72 @@
+use std::fmt;
+
+use url::Url;
+
+use super::OAuthError;
+
+/// Where Discord sends the browser after consent: exactly the string sent in the authorize
+/// request and again in the code exchange (Discord compares them byte for byte).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedirectUri {
+    /// `http://127.0.0.1:<port>/callback`, the port actually listened on. With port 0 in the
+    /// settings the app registers `http://127.0.0.1/callback` and Discord accepts any port,
+    /// but the URI sent still names the real one.
+    Loopback { port: u16 },
+    /// `discord-<client_id>:/authorize/callback`, handed to Linkcord by the OS.
+    DeepLink { client_id: String },
+}
+
+impl RedirectUri {
+    pub fn as_url(&self) -> Url {
+        Url::parse(&self.to_string()).expect("redirect URIs are built from checked parts")
+    }
+
+    /// The scheme of the deep-link form, `discord-<client_id>`.
+    pub fn deep_link_scheme(client_id: &str) -> String {
+        format!("discord-{client_id}")
+    }
+
+    /// The deep-link form for `client_id` (digits only, so the scheme is always valid).
+    pub fn deep_link(client_id: &str) -> Result<Self, OAuthError> {
+        if client_id.is_empty() || !client_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(OAuthError::Config(
+                "the client id must be the numeric Application ID".into(),
+            ));
+        }
+        Ok(Self::DeepLink {
+            client_id: client_id.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for RedirectUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Loopback { port } => write!(f, "http://127.0.0.1:{port}/callback"),
+            Self::DeepLink { client_id } => {
+                write!(
+                    f,
+                    "{}:/authorize/callback",
+                    Self::deep_link_scheme(client_id)
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_forms_print_as_discord_expects() {
+        assert_eq!(
+            RedirectUri::Loopback { port: 53134 }.to_string(),
+            "http://127.0.0.1:53134/callback"
+        );
+        let deep = RedirectUri::deep_link("1234").unwrap();
+        assert_eq!(deep.to_string(), "discord-1234:/authorize/callback");
+        assert_eq!(deep.as_url().scheme(), "discord-1234");
+        assert!(RedirectUri::deep_link("12/x").is_err());
+    }
+}

@@ -1,0 +1,79 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::DEFAULT_SCOPES;
+
+/// A set of OAuth2 scopes, kept in the order given, without duplicates.
+///
+/// Serialised as a list of strings; written to Discord as one space-separated string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Scopes(Vec<String>);
+
+impl Default for Scopes {
+    fn default() -> Self {
+        Self::new(DEFAULT_SCOPES)
+    }
+}
+
+impl Scopes {
+    /// Scopes from any list of names; blanks and repeats are dropped.
+    pub fn new<I, S>(names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut out: Vec<String> = Vec::new();
+        for name in names {
+            let name = name.as_ref().trim();
+            if !name.is_empty() && !out.iter().any(|s| s == name) {
+                out.push(name.to_owned());
+            }
+        }
+        Self(out)
+    }
+
+    /// Parses Discord's space-separated `scope` field.
+    pub fn parse(text: &str) -> Self {
+        Self::new(text.split([' ', ',']))
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|s| s == name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Scopes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_space_separated() {
+        let s = Scopes::parse("identify  email identify,guilds");
+        assert_eq!(s.to_string(), "identify email guilds");
+        assert!(s.contains("email"));
+        assert_eq!(
+            Scopes::default().to_string(),
+            "identify email connections guilds"
+        );
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"["identify","email","guilds"]"#
+        );
+    }
+}

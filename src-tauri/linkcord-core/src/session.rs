@@ -1,0 +1,16 @@
+//! The flows the CLI and the GUI run: sign in, get a valid token, switch, log out.
+//!
+//! [`Session`] ties the other modules together and holds no logic of its own about tokens
+//! beyond the order of steps, which is what matters here: tokens go to the keychain before the
+//! index names the account; a refreshed pair is stored before it is used; logging out revokes
+//! at Discord before deleting anything, and says so plainly when it could not.
+
+mod browser;
+mod error;
+mod flows;
+#[cfg(test)]
+mod tests;
+
+pub use browser::{BrowserLaunch, Opener, UrlSink};
+pub use error::SessionError;
+pub use flows::{LoggedOut, Session, SignInOptions, SignedIn};

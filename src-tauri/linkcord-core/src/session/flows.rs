@@ -1,0 +1,429 @@
+use std::fmt;
+
+use time::OffsetDateTime;
+use tokio::sync::{OnceCell, mpsc};
+
+use super::browser::UrlSink;
+use super::{BrowserLaunch, SessionError};
+use crate::accounts::{
+    AccountEntry, AccountStore, AccountsError, CacheKind, Identity, IndexWarning, Loaded,
+    RefreshCoordinator,
+};
+use crate::config::{Environment, RedirectMode, Settings};
+use crate::discord::{DiscordClient, User, UserId};
+use crate::oauth::{
+    AuthorizationCode, ClientCredentials, Language, LoopbackListener, OAuthClient, OAuthError,
+    PendingLogin, RedirectUri, Scopes, WaitOptions, parse_deep_link_callback,
+};
+use crate::secret::{AccessToken, ClientSecret};
+use crate::vault::{TokenRecord, Vault};
+
+/// What a sign-in may change from the saved settings, and how it talks to the user.
+pub struct SignInOptions {
+    /// Overrides `settings.redirect`.
+    pub redirect: Option<RedirectMode>,
+    /// Overrides `settings.port` (0: any free port).
+    pub port: Option<u16>,
+    /// Overrides `settings.scopes`.
+    pub scopes: Option<Scopes>,
+    /// The language of the page shown in the browser; default: the settings', else the
+    /// system's. (It replaces `wait.language`.)
+    pub language: Option<Language>,
+    /// Timeout and cancel handle.
+    pub wait: WaitOptions,
+    pub browser: BrowserLaunch,
+    /// Called with the authorize URL before the browser is opened, e.g. to print it.
+    pub on_url: Option<UrlSink>,
+    /// In deep-link mode: the links the OS hands to Linkcord (single-instance plugin, cold
+    /// start argument). Links that are not this sign-in's answer are ignored.
+    pub deep_links: Option<mpsc::Receiver<String>>,
+}
+
+impl Default for SignInOptions {
+    fn default() -> Self {
+        Self {
+            redirect: None,
+            port: None,
+            scopes: None,
+            language: None,
+            wait: WaitOptions::default(),
+            browser: BrowserLaunch::Default,
+            on_url: None,
+            deep_links: None,
+        }
+    }
+}
+
+/// A finished sign-in.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub account: AccountEntry,
+    /// False when this account was already known (it was updated, not duplicated).
+    pub new_account: bool,
+    /// Something to tell the user about the account files (see [`IndexWarning`]).
+    pub warning: Option<IndexWarning>,
+}
+
+/// The result of removing an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedOut {
+    pub account: UserId,
+    pub username: Option<String>,
+    /// True when Discord confirmed the revocation; false after [`Session::forget_locally`].
+    pub revoked: bool,
+}
+
+impl fmt::Display for LoggedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.username.as_deref().unwrap_or(self.account.as_str());
+        if self.revoked {
+            write!(
+                f,
+                "Signed out of {name}: Discord revoked Linkcord's access and the tokens were deleted from the keychain."
+            )
+        } else {
+            write!(
+                f,
+                "Removed {name} from this computer. Discord was NOT told: Linkcord stays authorised until you remove it under Discord's Settings → Authorized Apps."
+            )
+        }
+    }
+}
+
+/// Linkcord's state for one process: where things are, what the user chose, the keychain,
+/// the account files, and the refresh coordinator shared by every caller.
+pub struct Session {
+    env: Environment,
+    settings: Settings,
+    vault: Vault,
+    store: AccountStore,
+    refresher: RefreshCoordinator,
+    discord: DiscordClient,
+    oauth: OnceCell<OAuthClient>,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("env", &self.env)
+            .field("settings", &self.settings)
+            .field("vault", &self.vault)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session on the OS keychain. Fails with a keychain error when there is none: there is
+    /// no plaintext fallback.
+    pub async fn open(env: Environment, settings: Settings) -> Result<Self, SessionError> {
+        let vault = Vault::open_platform(&env.keyring_service).await?;
+        Self::with_vault(env, settings, vault)
+    }
+
+    /// A session on a given vault (tests use an in-memory one).
+    pub fn with_vault(
+        env: Environment,
+        settings: Settings,
+        vault: Vault,
+    ) -> Result<Self, SessionError> {
+        let store = AccountStore::new(&env.data_dir);
+        Ok(Self {
+            discord: DiscordClient::new(&env.endpoints)?,
+            refresher: RefreshCoordinator::new(store.clone()),
+            store,
+            vault,
+            settings,
+            env,
+            oauth: OnceCell::new(),
+        })
+    }
+
+    pub fn environment(&self) -> &Environment {
+        &self.env
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub fn account_store(&self) -> &AccountStore {
+        &self.store
+    }
+
+    pub fn discord(&self) -> &DiscordClient {
+        &self.discord
+    }
+
+    /// The OAuth client, built once: client id from the environment or settings, secret from
+    /// the environment or the keychain (none: a public client).
+    pub async fn oauth(&self) -> Result<&OAuthClient, SessionError> {
+        self.oauth
+            .get_or_try_init(|| async {
+                let id = self
+                    .env
+                    .client_id
+                    .clone()
+                    .or_else(|| self.settings.client_id.clone())
+                    .ok_or(SessionError::NoClientId)?;
+                let secret = match self.env.client_secret() {
+                    Some(s) => Some(ClientSecret::new(s.to_owned())),
+                    None => self.vault.client_secret().await?,
+                };
+                let credentials = ClientCredentials::new(&id, secret)?;
+                Ok(OAuthClient::new(&self.env.endpoints, credentials)?)
+            })
+            .await
+    }
+
+    // ----- reading the accounts -----
+
+    /// The account index, repaired if needed. After a rebuild the keychain is asked for the
+    /// accounts it holds, so none is lost; the warning says what happened.
+    pub async fn accounts(&self) -> Result<Loaded, SessionError> {
+        let mut loaded = self.store.load()?;
+        if let Some(warning) = loaded.warning.as_mut() {
+            match self.vault.list_accounts().await {
+                Ok(listed) => {
+                    self.store.recover_from_keychain(listed, warning)?;
+                    loaded.index = self.store.load()?.index;
+                }
+                Err(e) => {
+                    tracing::warn!("could not list the keychain to rebuild the account list: {e}")
+                }
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// The account named by `key` (user id or username), or the active one when `None`.
+    pub async fn account(&self, key: Option<&str>) -> Result<AccountEntry, SessionError> {
+        let index = self.accounts().await?.index;
+        let found = match key {
+            Some(key) => index.find(key)?.clone(),
+            None => index
+                .active_entry()
+                .cloned()
+                .ok_or(AccountsError::NoActiveAccount)?,
+        };
+        Ok(found)
+    }
+
+    /// Makes the account named by `key` (user id or username) the active one.
+    pub async fn switch(&self, key: &str) -> Result<AccountEntry, SessionError> {
+        let target = self.account(Some(key)).await?;
+        self.store.update(|index| index.set_active(&target.id))?;
+        Ok(target)
+    }
+
+    // ----- tokens -----
+
+    /// A valid access token for `account`, refreshed first if it is about to expire. One
+    /// refresh at a time per account, across threads and processes.
+    pub async fn valid_token(&self, account: &UserId) -> Result<AccessToken, SessionError> {
+        let oauth = self.oauth().await?;
+        Ok(self
+            .refresher
+            .valid_token(account, &self.vault, oauth)
+            .await?)
+    }
+
+    /// A replacement for `rejected`, which Discord just answered 401 to.
+    pub async fn token_after_unauthorized(
+        &self,
+        account: &UserId,
+        rejected: &AccessToken,
+    ) -> Result<AccessToken, SessionError> {
+        let oauth = self.oauth().await?;
+        Ok(self
+            .refresher
+            .after_unauthorized(account, rejected, &self.vault, oauth)
+            .await?)
+    }
+
+    // ----- signing in -----
+
+    /// The whole sign-in: listen (loopback) or wait for links (deep link), open the browser,
+    /// check the answer, exchange the code, read `/users/@me`, store the tokens in the
+    /// keychain, then list the account and make it active.
+    pub async fn sign_in(&self, mut options: SignInOptions) -> Result<SignedIn, SessionError> {
+        let oauth = self.oauth().await?;
+        let scopes = options
+            .scopes
+            .clone()
+            .unwrap_or_else(|| Scopes::new(&self.settings.scopes));
+        options.wait.language = options
+            .language
+            .unwrap_or_else(|| Language::from_setting_or_system(self.settings.language.as_deref()));
+        let mode = options.redirect.unwrap_or(self.settings.redirect);
+        let (pending, code) = match mode {
+            RedirectMode::Loopback => {
+                let port = options.port.unwrap_or(self.settings.port);
+                let listener = LoopbackListener::bind(port).await?;
+                let pending = oauth.start(listener.redirect_uri(), &scopes);
+                self.launch(&pending, &options)?;
+                let code = listener.wait(&pending, options.wait.clone()).await?;
+                (pending, code)
+            }
+            RedirectMode::DeepLink => {
+                let redirect = RedirectUri::deep_link(oauth.credentials().client_id())?;
+                let pending = oauth.start(redirect, &scopes);
+                let Some(links) = options.deep_links.take() else {
+                    return Err(OAuthError::Config(
+                        "deep-link sign-in needs the app to receive links; use the loopback redirect from the command line".into(),
+                    )
+                    .into());
+                };
+                self.launch(&pending, &options)?;
+                let code = wait_for_link(links, &pending, &options.wait).await?;
+                (pending, code)
+            }
+        };
+        self.finish_sign_in(pending, code).await
+    }
+
+    /// The second half of a sign-in, for callers that ran the first half themselves.
+    pub async fn finish_sign_in(
+        &self,
+        pending: PendingLogin,
+        code: AuthorizationCode,
+    ) -> Result<SignedIn, SessionError> {
+        let oauth = self.oauth().await?;
+        let tokens = oauth.exchange(pending, code).await?;
+        let user = self.discord.current_user(&tokens.access_token).await?;
+        let now = OffsetDateTime::now_utc();
+        let record = TokenRecord::from_tokens(tokens, now, None);
+        // The keychain first: an index entry without tokens would be a broken account. Under
+        // the account's refresh locks, so a refresh elsewhere cannot overwrite the new pair.
+        self.refresher
+            .replace_tokens(&user.id, &record, &self.vault)
+            .await?;
+        let who = identity(&user);
+        let ((account, new_account), warning) = self.store.update(|index| {
+            let new_account = index.get(&who.id).is_none();
+            let entry = index.upsert(who, record.scopes.clone(), now).clone();
+            index.set_active(&entry.id);
+            (entry, new_account)
+        })?;
+        if let Ok(profile) = serde_json::to_value(&user)
+            && let Err(e) = self
+                .store
+                .write_cache(&user.id, CacheKind::Profile, profile, now)
+        {
+            tracing::warn!("could not cache the profile of {}: {e}", user.id);
+        }
+        Ok(SignedIn {
+            account,
+            new_account,
+            warning,
+        })
+    }
+
+    fn launch(&self, pending: &PendingLogin, options: &SignInOptions) -> Result<(), SessionError> {
+        let url = pending.authorize_url();
+        if let Some(show) = &options.on_url {
+            show(url);
+        }
+        match options.browser.open(url, self.env.browser.as_deref()) {
+            Ok(()) => Ok(()),
+            // The URL was shown: the user can still open it by hand, so keep waiting.
+            Err(e) if options.on_url.is_some() => {
+                tracing::warn!("could not open the browser: {e}");
+                Ok(())
+            }
+            Err(e) => Err(SessionError::Browser(e)),
+        }
+    }
+
+    // ----- logging out -----
+
+    /// Revokes the grant at Discord, then deletes the keychain entry, the cache and the index
+    /// entry. If Discord cannot be reached nothing is deleted and the error offers
+    /// [`Session::forget_locally`].
+    pub async fn log_out(&self, account: &UserId) -> Result<LoggedOut, SessionError> {
+        let record = self.vault.load_tokens(account).await?;
+        if let Some(record) = &record {
+            let oauth = self.oauth().await?;
+            match oauth
+                .revoke(&record.access_token, record.refresh_token.as_ref())
+                .await
+            {
+                // Already dead at Discord: nothing left to revoke.
+                Ok(()) | Err(OAuthError::InvalidGrant { .. }) => {}
+                Err(e) => {
+                    return Err(SessionError::RevokeFailed {
+                        account: account.to_string(),
+                        reason: e.to_string(),
+                    });
+                }
+            }
+        }
+        let mut out = self.forget_locally(account).await?;
+        // With no tokens there was nothing to revoke: say so rather than claim it was done.
+        out.revoked = record.is_some();
+        Ok(out)
+    }
+
+    /// Deletes everything Linkcord keeps about `account` on this computer without telling
+    /// Discord. The returned value's `Display` says plainly that the grant was not revoked.
+    pub async fn forget_locally(&self, account: &UserId) -> Result<LoggedOut, SessionError> {
+        self.vault.delete_tokens(account).await?;
+        self.store.delete_cache(account)?;
+        let (removed, _) = self.store.update(|index| index.remove(account))?;
+        Ok(LoggedOut {
+            account: account.clone(),
+            username: removed.map(|e| e.username),
+            revoked: false,
+        })
+    }
+
+    /// Logs out of every account, each on its own: one failure does not stop the others.
+    pub async fn log_out_all(
+        &self,
+    ) -> Result<Vec<(UserId, Result<LoggedOut, SessionError>)>, SessionError> {
+        let index = self.accounts().await?.index;
+        let mut results = Vec::new();
+        for entry in index.accounts {
+            let result = self.log_out(&entry.id).await;
+            results.push((entry.id, result));
+        }
+        Ok(results)
+    }
+}
+
+fn identity(user: &User) -> Identity {
+    Identity {
+        id: user.id.clone(),
+        username: user.username.clone(),
+        display_name: user.global_name.clone(),
+        avatar: user.avatar.clone(),
+    }
+}
+
+/// Waits for the deep link answering `pending`, ignoring links that are not it.
+async fn wait_for_link(
+    mut links: mpsc::Receiver<String>,
+    pending: &PendingLogin,
+    wait: &WaitOptions,
+) -> Result<AuthorizationCode, OAuthError> {
+    let deadline = tokio::time::sleep(wait.timeout);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            _ = wait.cancel.cancelled() => return Err(OAuthError::Cancelled),
+            _ = &mut deadline => return Err(OAuthError::Timeout { seconds: wait.timeout.as_secs() }),
+            link = links.recv() => {
+                let Some(link) = link else { return Err(OAuthError::Cancelled) };
+                match parse_deep_link_callback(&link, pending) {
+                    Err(OAuthError::StateMismatch | OAuthError::NotACallback(_)) => {
+                        tracing::warn!("ignored a link that is not the answer to this sign-in");
+                    }
+                    outcome => return outcome,
+                }
+            }
+        }
+    }
+}

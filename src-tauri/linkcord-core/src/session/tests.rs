@@ -1,0 +1,419 @@
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use url::Url;
+
+use super::*;
+use crate::config::{Environment, RedirectMode, Settings};
+use crate::discord::UserId;
+use crate::oauth::test_server::{Seen, TestServer, token_json};
+use crate::oauth::{OAuthError, WaitOptions};
+use crate::vault::Vault;
+
+/// A fake Discord: codes are `code-<user id>`, tokens name their user and a serial number.
+struct FakeDiscord {
+    server: TestServer,
+    issued: Arc<Mutex<Vec<String>>>,
+    revoke_fails: Arc<Mutex<bool>>,
+}
+
+impl FakeDiscord {
+    async fn start() -> Self {
+        let issued = Arc::new(Mutex::new(Vec::<String>::new()));
+        let revoke_fails = Arc::new(Mutex::new(false));
+        let (log, fails) = (issued.clone(), revoke_fails.clone());
+        let server = TestServer::start(move |seen| answer(seen, &log, &fails)).await;
+        Self {
+            server,
+            issued,
+            revoke_fails,
+        }
+    }
+
+    fn issued(&self) -> Vec<String> {
+        self.issued.lock().unwrap().clone()
+    }
+}
+
+fn answer(seen: &Seen, issued: &Mutex<Vec<String>>, revoke_fails: &Mutex<bool>) -> (u16, String) {
+    let form = seen.form();
+    match seen.path.as_str() {
+        "/api/oauth2/token" => {
+            let user = match form.get("grant_type").map(String::as_str) {
+                Some("authorization_code") => form["code"].trim_start_matches("code-").to_owned(),
+                Some("refresh_token") => form["refresh_token"]
+                    .split('-')
+                    .nth(1)
+                    .unwrap_or("0")
+                    .to_owned(),
+                _ => return (400, r#"{"error":"unsupported_grant_type"}"#.into()),
+            };
+            let mut issued = issued.lock().unwrap();
+            let n = issued.len();
+            let (at, rt) = (
+                format!("at-{user}-{n}-secretvalue"),
+                format!("rt-{user}-{n}-secretvalue"),
+            );
+            issued.push(at.clone());
+            issued.push(rt.clone());
+            (200, token_json(&at, &rt, 604800))
+        }
+        "/api/oauth2/token/revoke" if *revoke_fails.lock().unwrap() => {
+            (503, "<html>down</html>".into())
+        }
+        "/api/oauth2/token/revoke" => (200, "{}".into()),
+        "/api/v10/users/@me" => {
+            let bearer = seen
+                .headers
+                .get("authorization")
+                .cloned()
+                .unwrap_or_default();
+            let user = bearer
+                .trim_start_matches("Bearer at-")
+                .split('-')
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            let name = if user == "1001" { "alice" } else { "bob" };
+            (
+                200,
+                format!(
+                    r#"{{"id":"{user}","username":"{name}","global_name":"{name} G","discriminator":"0","avatar":null}}"#
+                ),
+            )
+        }
+        _ => (404, r#"{"message":"404: Not Found","code":0}"#.into()),
+    }
+}
+
+fn session(discord: &FakeDiscord, data: &Path, vault: &Vault) -> Session {
+    let vars: HashMap<&str, String> = HashMap::from([
+        (
+            "LINKCORD_DISCORD_URL",
+            discord.server.endpoints.discord_base().to_string(),
+        ),
+        ("LINKCORD_DATA_DIR", data.display().to_string()),
+        ("LINKCORD_CLIENT_ID", "4242".to_owned()),
+    ]);
+    let env = Environment::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    let settings = Settings {
+        port: 0,
+        ..Settings::default()
+    };
+    Session::with_vault(env, settings, vault.clone()).unwrap()
+}
+
+fn query(url: &Url, name: &str) -> String {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// A "browser" that first sends a forged callback, then approves as `user` (or denies).
+fn browser(user: &'static str, approve: bool) -> BrowserLaunch {
+    BrowserLaunch::Custom(Box::new(move |url: &Url| {
+        let redirect = query(url, "redirect_uri");
+        let state = query(url, "state");
+        tokio::spawn(async move {
+            let forged = format!("{redirect}?code=code-666&state=forged");
+            let page = reqwest::get(&forged).await.unwrap();
+            assert_eq!(page.status().as_u16(), 400);
+            let answer = if approve {
+                format!("{redirect}?code=code-{user}&state={state}")
+            } else {
+                format!("{redirect}?error=access_denied&state={state}")
+            };
+            reqwest::get(&answer).await.unwrap();
+        });
+        Ok(())
+    }))
+}
+
+fn options(user: &'static str) -> SignInOptions {
+    SignInOptions {
+        browser: browser(user, true),
+        ..SignInOptions::default()
+    }
+}
+
+fn id(text: &str) -> UserId {
+    text.parse().unwrap()
+}
+
+/// Every file under `dir`, recursively, as text.
+fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(all_files(&path));
+        } else {
+            out.push((
+                path.clone(),
+                String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned(),
+            ));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_full_flow_never_writes_a_token_to_disk() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let vault = Vault::in_memory("lc-session-test");
+    let s = session(&discord, data.path(), &vault);
+
+    let first = s.sign_in(options("1001")).await.unwrap();
+    assert!(first.new_account);
+    assert_eq!(first.account.username, "alice");
+    assert!(vault.load_tokens(&id("1001")).await.unwrap().is_some());
+    let again = s.sign_in(options("1001")).await.unwrap();
+    assert!(!again.new_account, "signing in again updates the account");
+    s.sign_in(options("1002")).await.unwrap();
+    let index = s.accounts().await.unwrap().index;
+    assert_eq!(index.accounts.len(), 2);
+    assert_eq!(index.active, Some(id("1002")));
+
+    assert_eq!(s.switch("alice").await.unwrap().id, id("1001"));
+    assert_eq!(s.account(None).await.unwrap().id, id("1001"));
+    let token = s.valid_token(&id("1001")).await.unwrap();
+    assert!(token.secret().starts_with("at-1001-"));
+    let replaced = s
+        .token_after_unauthorized(&id("1001"), &token)
+        .await
+        .unwrap();
+    assert_ne!(replaced.secret(), token.secret());
+    let cache = s
+        .account_store()
+        .read_cache(&id("1001"))
+        .unwrap()
+        .0
+        .unwrap();
+    assert_eq!(cache.profile.unwrap().value["username"], "alice");
+
+    let issued = discord.issued();
+    assert!(issued.len() >= 8);
+    for (path, text) in all_files(data.path()) {
+        for secret in &issued {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{} holds a token",
+                path.display()
+            );
+        }
+        assert!(
+            !text.contains("secretvalue"),
+            "{} holds a token",
+            path.display()
+        );
+    }
+
+    let out = s.log_out(&id("1001")).await.unwrap();
+    assert!(out.revoked);
+    assert!(out.to_string().contains("revoked"));
+    assert_eq!(discord.server.count("/api/oauth2/token/revoke"), 1);
+    let revoke = discord
+        .server
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/revoke"))
+        .unwrap();
+    assert_eq!(
+        revoke.form()["token"],
+        *issued.last().unwrap(),
+        "the latest refresh token is revoked"
+    );
+    assert!(vault.load_tokens(&id("1001")).await.unwrap().is_none());
+    assert!(!s.account_store().cache_path(&id("1001")).exists());
+    let index = s.accounts().await.unwrap().index;
+    assert_eq!(index.accounts.len(), 1);
+    assert_eq!(index.active, Some(id("1002")));
+}
+
+#[tokio::test]
+async fn an_unreachable_discord_keeps_everything_and_offers_forget_locally() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let vault = Vault::in_memory("lc-session-test");
+    let s = session(&discord, data.path(), &vault);
+    s.sign_in(options("1001")).await.unwrap();
+    *discord.revoke_fails.lock().unwrap() = true;
+
+    let err = s.log_out(&id("1001")).await.unwrap_err();
+    assert!(matches!(err, SessionError::RevokeFailed { .. }), "{err}");
+    assert_eq!(err.exit_code(), 5);
+    assert!(err.to_string().contains("--local"));
+    assert!(
+        vault.load_tokens(&id("1001")).await.unwrap().is_some(),
+        "nothing deleted"
+    );
+
+    let out = s.forget_locally(&id("1001")).await.unwrap();
+    assert!(!out.revoked);
+    assert!(out.to_string().contains("NOT"));
+    assert!(vault.load_tokens(&id("1001")).await.unwrap().is_none());
+    assert!(s.accounts().await.unwrap().index.accounts.is_empty());
+}
+
+#[tokio::test]
+async fn log_out_all_handles_each_account() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let vault = Vault::in_memory("lc-session-test");
+    let s = session(&discord, data.path(), &vault);
+    s.sign_in(options("1001")).await.unwrap();
+    s.sign_in(options("1002")).await.unwrap();
+    let results = s.log_out_all().await.unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(
+        results
+            .iter()
+            .all(|(_, r)| r.as_ref().is_ok_and(|o| o.revoked))
+    );
+    assert!(s.accounts().await.unwrap().index.accounts.is_empty());
+    assert!(matches!(
+        s.account(None).await,
+        Err(SessionError::Accounts(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_denied_sign_in_stores_nothing() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let vault = Vault::in_memory("lc-session-test");
+    let s = session(&discord, data.path(), &vault);
+    let options = SignInOptions {
+        browser: browser("1001", false),
+        ..SignInOptions::default()
+    };
+    let err = s.sign_in(options).await.unwrap_err();
+    assert!(
+        matches!(err, SessionError::OAuth(OAuthError::AccessDenied)),
+        "{err}"
+    );
+    assert_eq!(err.exit_code(), 6);
+    assert!(s.accounts().await.unwrap().index.accounts.is_empty());
+    assert_eq!(discord.server.count("/api/oauth2/token"), 0);
+}
+
+#[tokio::test]
+async fn a_deep_link_sign_in_ignores_stray_links() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let vault = Vault::in_memory("lc-session-test");
+    let s = session(&discord, data.path(), &vault);
+    let (links, receiver) = tokio::sync::mpsc::channel(8);
+    let opener = BrowserLaunch::Custom(Box::new(move |url: &Url| {
+        assert_eq!(
+            query(url, "redirect_uri"),
+            "discord-4242:/authorize/callback"
+        );
+        let state = query(url, "state");
+        let links = links.clone();
+        tokio::spawn(async move {
+            links.send("linkcord://switch/1001".into()).await.unwrap();
+            links
+                .send("discord-4242:/authorize/callback?code=code-666&state=forged".into())
+                .await
+                .unwrap();
+            links
+                .send(format!(
+                    "discord-4242:/authorize/callback?code=code-1002&state={state}"
+                ))
+                .await
+                .unwrap();
+        });
+        Ok(())
+    }));
+    let options = SignInOptions {
+        redirect: Some(RedirectMode::DeepLink),
+        browser: opener,
+        deep_links: Some(receiver),
+        ..SignInOptions::default()
+    };
+    let signed = s.sign_in(options).await.unwrap();
+    assert_eq!(signed.account.id, id("1002"));
+    let exchange = discord
+        .server
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/oauth2/token")
+        .unwrap();
+    assert_eq!(
+        exchange.form()["redirect_uri"],
+        "discord-4242:/authorize/callback"
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_sign_in_says_so() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = session(&discord, data.path(), &Vault::in_memory("x"));
+    let wait = WaitOptions::default();
+    wait.cancel.cancel();
+    let options = SignInOptions {
+        browser: BrowserLaunch::Manual,
+        wait,
+        ..SignInOptions::default()
+    };
+    let err = s.sign_in(options).await.unwrap_err();
+    assert!(matches!(err, SessionError::OAuth(OAuthError::Cancelled)));
+}
+
+#[tokio::test]
+async fn without_a_client_id_sign_in_says_how_to_set_one() {
+    let data = tempfile::tempdir().unwrap();
+    let env = Environment::from_lookup(|k| {
+        (k == "LINKCORD_DATA_DIR").then(|| data.path().display().to_string())
+    })
+    .unwrap();
+    let s = Session::with_vault(env, Settings::default(), Vault::in_memory("x")).unwrap();
+    let err = s.sign_in(SignInOptions::default()).await.unwrap_err();
+    assert!(matches!(err, SessionError::NoClientId));
+    assert!(err.to_string().contains("client-id"));
+    assert_eq!(err.exit_code(), 2);
+}
+
+#[tokio::test]
+async fn unknown_accounts_and_a_broken_keychain_have_their_exit_codes() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = session(&discord, data.path(), &Vault::in_memory("x"));
+    let err = s.switch("nobody").await.unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    let err = s.valid_token(&id("5")).await.unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    let err = SessionError::Vault(crate::vault::VaultError::Locked { reason: "x".into() });
+    assert_eq!(err.exit_code(), 4);
+}
+
+#[tokio::test]
+async fn the_full_flow_on_the_real_secret_service() {
+    // Skipped (and says so) without a session bus; run under recipes/with-secret-service.sh.
+    let Some(vault) = crate::vault::tests::real_vault().await else {
+        return;
+    };
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = session(&discord, data.path(), &vault);
+    s.sign_in(options("1001")).await.unwrap();
+    assert_eq!(vault.list_accounts().await.unwrap(), Some(vec![id("1001")]));
+    let token = s.valid_token(&id("1001")).await.unwrap();
+    assert!(token.secret().starts_with("at-1001-"));
+    // A damaged index is rebuilt from the keychain's own list.
+    std::fs::write(s.account_store().index_path(), b"not json").unwrap();
+    std::fs::remove_file(s.account_store().cache_path(&id("1001"))).unwrap();
+    let loaded = s.accounts().await.unwrap();
+    assert!(
+        loaded.index.get(&id("1001")).is_some(),
+        "{:?}",
+        loaded.warning
+    );
+    s.log_out(&id("1001")).await.unwrap();
+    assert_eq!(vault.list_accounts().await.unwrap(), Some(vec![]));
+}
