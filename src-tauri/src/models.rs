@@ -100,6 +100,9 @@ pub enum Screen {
 #[serde(rename_all = "camelCase")]
 pub struct SetupInput {
     pub client_id: String,
+    /// Only for a confidential client. `None` keeps what is stored; an empty string removes
+    /// it. Stored in the keychain, never in a file, and never sent back to the window.
+    pub client_secret: Option<String>,
     pub redirect: RedirectMode,
     pub port: u16,
 }
@@ -149,14 +152,42 @@ impl Notice {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CommandError {
+    /// What happened and what to do, in words for the user.
     pub message: String,
+    pub kind: ErrorKind,
 }
 
-impl<E: std::error::Error> From<E> for CommandError {
-    fn from(e: E) -> Self {
+/// What kind of failure, so the window can offer the right way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// A value the user typed is not valid.
+    InvalidInput,
+    /// No such account (e.g. a link naming an unknown account).
+    NotFound,
+    /// The keychain is missing, locked or refusing.
+    Keychain,
+    /// Discord could not be reached or refused.
+    Discord,
+    /// Log-out could not tell Discord; the window offers "forget on this computer".
+    RevokeFailed,
+    /// The account must sign in again.
+    NeedsSignIn,
+    Other,
+}
+
+impl CommandError {
+    pub fn new(kind: ErrorKind, message: impl std::fmt::Display) -> Self {
         Self {
-            message: e.to_string(),
+            message: message.to_string(),
+            kind,
         }
+    }
+}
+
+impl From<linkcord_core::config::ConfigError> for CommandError {
+    fn from(e: linkcord_core::config::ConfigError) -> Self {
+        Self::new(ErrorKind::InvalidInput, e)
     }
 }
 

@@ -41,7 +41,7 @@ describe("Setup screen", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Save and continue" }));
     await waitFor(() => expect(saved).not.toBeNull());
     const save = calls.find((c) => c.cmd === "save_setup");
-    expect(save?.args).toEqual({ input: { clientId: "42", redirect: "deep-link", port: 53134 } });
+    expect(save?.args).toEqual({ input: { clientId: "42", clientSecret: null, redirect: "deep-link", port: 53134 } });
   });
 
   it("shows the backend's objection and does not offer to save", async () => {

@@ -4,4 +4,9 @@ import type { RedirectMode } from "./RedirectMode";
 /**
  * What the setup screen saves.
  */
-export type SetupInput = { clientId: string, redirect: RedirectMode, port: number, };
+export type SetupInput = { clientId: string, 
+/**
+ * Only for a confidential client. `None` keeps what is stored; an empty string removes
+ * it. Stored in the keychain, never in a file, and never sent back to the window.
+ */
+clientSecret: string | null, redirect: RedirectMode, port: number, };
