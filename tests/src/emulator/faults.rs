@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::replies::api_error;
@@ -209,9 +210,14 @@ pub(crate) fn short_body(response: Response, body: Bytes) -> Response {
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     let half = body.slice(..body.len() / 2);
-    let chunks: Vec<Result<Bytes, std::io::Error>> =
-        vec![Ok(half), Err(std::io::Error::other("injected short body"))];
-    Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+    // Let hyper flush the half before failing; an immediate error can discard it together
+    // with the headers, which would be a different fault (no answer at all).
+    let fail = async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        Err::<Bytes, _>(std::io::Error::other("injected short body"))
+    };
+    let chunks = futures_util::stream::iter([Ok(half)]).chain(futures_util::stream::once(fail));
+    Response::from_parts(parts, Body::from_stream(chunks))
 }
 
 /// Pads the body with trailing spaces up to `bytes` (JSON allows trailing whitespace).
