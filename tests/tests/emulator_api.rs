@@ -18,8 +18,17 @@ async fn scopes_gate_fields_and_endpoints() {
         .await;
     assert!(me.get("email").is_none() && me.get("verified").is_none());
     assert_eq!(me["username"], "ava.nunez");
-    // premium_type reads 0 without identify.premium.
+    // premium_type reads 0 without identify.premium, a partner-only scope it refuses.
     assert_eq!(me["premium_type"], 0);
+    let partner = h
+        .authorize_raw(&[
+            ("scope", "identify identify.premium"),
+            ("redirect_uri", LOOPBACK),
+            ("approve_as", ids::AVA),
+        ])
+        .await;
+    let (_, pairs) = location_params(&partner);
+    assert_eq!(param(&pairs, "error"), Some("invalid_scope"));
     for path in ["/users/@me/connections", "/users/@me/guilds"] {
         let body = h
             .api_json(path, &narrow.access, StatusCode::FORBIDDEN)
@@ -31,15 +40,13 @@ async fn scopes_gate_fields_and_endpoints() {
         );
     }
 
-    let wide = h
-        .login(
-            ids::AVA,
-            "identify email connections guilds identify.premium",
-        )
-        .await;
+    let wide = h.login(ids::AVA, "identify email connections guilds").await;
     let me = h.api_json("/users/@me", &wide.access, StatusCode::OK).await;
     assert_eq!(me["email"], "ava.nunez@example.com");
-    assert_eq!(me["premium_type"], 2);
+    assert_eq!(
+        me["premium_type"], 0,
+        "the real value needs identify.premium"
+    );
     let connections = h
         .api_json("/users/@me/connections", &wide.access, StatusCode::OK)
         .await;
@@ -153,7 +160,13 @@ async fn guilds_page_by_id_and_show_counts_only_on_request() {
             )
             .await;
         assert_eq!(body["code"], 50035, "{bad}");
-        assert!(body["errors"].is_object(), "{bad}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Invalid Form Body"),
+            "{bad}"
+        );
     }
 
     let none = h.login(ids::LAYLA, "guilds").await;

@@ -22,9 +22,10 @@ use super::pkce;
 use super::replies::{error_page, escape_html};
 use super::state::{AppState, PendingCode};
 
-/// Scopes the emulator grants. Others (e.g. `bot`, `openid`, whose extra outputs it does not
-/// produce) are refused with `invalid_scope` rather than silently half-served.
-const KNOWN_SCOPES: [&str; 10] = [
+/// Scopes the emulator grants. Others are refused with `invalid_scope`: `bot` and `openid`
+/// because it does not produce their extra outputs, and partner-only ones such as
+/// `identify.premium` because an ordinary application like Linkcord cannot have them.
+const KNOWN_SCOPES: [&str; 9] = [
     "identify",
     "email",
     "connections",
@@ -33,7 +34,6 @@ const KNOWN_SCOPES: [&str; 10] = [
     "guilds.members.read",
     "gdm.join",
     "role_connections.write",
-    "identify.premium",
     "applications.commands",
 ];
 

@@ -32,12 +32,14 @@ pub(crate) fn missing_access() -> Response {
     api_error(StatusCode::FORBIDDEN, 50001, "Missing Access")
 }
 
-/// Discord's "Invalid Form Body" with one field error, for bad query values.
+/// Discord's "Invalid Form Body" for a bad query value. Discord's docs add an `errors`
+/// tree whose leaf codes are strings (`"NUMBER_TYPE_MAX"`), but the spec types those codes
+/// as integers, so a body with the tree could never validate; the field is left out and the
+/// detail goes into the message instead.
 pub(crate) fn invalid_form_body(field: &str, code: &str, message: &str) -> Response {
     let body = json!({
         "code": 50035,
-        "message": "Invalid Form Body",
-        "errors": { field: { "_errors": [ { "code": code, "message": message } ] } }
+        "message": format!("Invalid Form Body ({field}: {code}: {message})"),
     });
     json_reply(StatusCode::BAD_REQUEST, &body)
 }
