@@ -266,12 +266,7 @@ fn consent_page(state: &AppState, params: &HashMap<String, String>) -> Response 
             )
         })
         .collect();
-    let users: String = state
-        .fixtures
-        .users()
-        .iter()
-        .map(|user| user_row(user))
-        .collect();
+    let users: String = state.fixtures.users().iter().map(user_row).collect();
     let scopes = escape_html(params.get("scope").map_or("", String::as_str));
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\

@@ -31,9 +31,12 @@ pub(crate) struct ImageQuery {
     animated: Option<String>,
 }
 
-/// Rendered images by (seed, side, format, animated).
+/// What identifies one rendered image: seed, side, content type, animated.
+type ImageKey = (String, u32, &'static str, bool);
+
+/// Rendered images, so repeated CDN hits cost nothing.
 #[derive(Debug, Default)]
-pub(crate) struct ImageCache(Mutex<HashMap<(String, u32, &'static str, bool), Bytes>>);
+pub(crate) struct ImageCache(Mutex<HashMap<ImageKey, Bytes>>);
 
 pub(crate) async fn avatar(
     State(state): State<AppState>,
@@ -183,7 +186,7 @@ async fn image_reply(
     response
 }
 
-fn remember(state: &AppState, key: (String, u32, &'static str, bool), bytes: Bytes) {
+fn remember(state: &AppState, key: ImageKey, bytes: Bytes) {
     let mut cache = state.images.0.lock().expect("image cache");
     if cache.len() >= CACHE_LIMIT {
         cache.clear();

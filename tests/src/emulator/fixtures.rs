@@ -308,13 +308,15 @@ impl GuildGenerator {
             n if n % 2 == 1 => Some(fake_hash(&format!("icon/{id}"))),
             _ => None,
         };
-        let banner = (i % 7 == 0).then(|| fake_hash(&format!("banner/{id}")));
+        let banner = i
+            .is_multiple_of(7)
+            .then(|| fake_hash(&format!("banner/{id}")));
         let members = 10 + (i as u32 * 7919) % 100_000;
         Guild {
             name: format!("{} {:03}", self.name_prefix, i + 1),
             icon,
             banner,
-            owner: i % 50 == 0,
+            owner: i.is_multiple_of(50),
             permissions: PERMISSIONS[i % PERMISSIONS.len()].to_owned(),
             features: FEATURES[i % FEATURES.len()]
                 .iter()
