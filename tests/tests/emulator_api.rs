@@ -554,3 +554,33 @@ fn gif_frames(bytes: &[u8]) -> usize {
     }
     frames
 }
+
+#[tokio::test]
+async fn shutdown_releases_hung_requests_and_bad_configs_fail_early() {
+    let h = start().await;
+    let t = h.login(ids::AVA, "identify").await;
+    h.control_post("/_emulator/faults", json!({ "kind": "hang" }))
+        .await;
+    let url = format!("{}/users/@me", h.emu.api_url());
+    let hung = tokio::spawn(h.http.get(url).bearer_auth(t.access).send());
+    // Wait until the request has reached the emulator (it is counted before it hangs).
+    for _ in 0..500 {
+        if h.stats().await["requests"]["users/@me"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    h.emu.shutdown().await.expect("clean shutdown");
+    let released = hung.await.unwrap().expect("an answer at shutdown");
+    assert_eq!(released.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    let no_redirects = EmulatorConfig {
+        redirect_uris: vec![],
+        ..EmulatorConfig::default()
+    };
+    assert!(
+        linkcord_tests::emulator::Emulator::start(no_redirects)
+            .await
+            .is_err()
+    );
+}
