@@ -39,7 +39,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{DEFAULT_CLIENT_ID, EmulatorConfig, RateLimitConfig, default_redirect_uris};
 pub use faults::{FaultKind, FaultSpec};
-pub use fixtures::{Fixtures, ids};
+pub use fixtures::{Connection, FixtureUser, Fixtures, Guild, ids};
 pub use pkce::{challenge_for, new_verifier};
 
 /// Everything that can go wrong while setting the emulator up. Request handling never fails
@@ -137,6 +137,15 @@ impl RunningEmulator {
             Some(task) => task.await.unwrap_or(Ok(())),
             None => Ok(()),
         }
+    }
+}
+
+impl std::fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningEmulator")
+            .field("addr", &self.addr)
+            .field("client_id", &self.client_id())
+            .finish_non_exhaustive()
     }
 }
 

@@ -54,12 +54,12 @@ fn palette(seed: &str) -> [[u8; 3]; 3] {
     [[d[0], d[1], d[2]], [d[3], d[4], d[5]], [d[6], d[7], d[8]]]
 }
 
-/// Which palette entry pixel (x, y) of frame `frame` shows. The disc moves across frames so
-/// an animated image visibly animates.
+/// Which palette entry pixel (x, y) of frame `frame` shows. The disc is centred in frame 0
+/// (every still image) and drifts right in later frames so an animated image visibly moves.
 fn shade(x: u32, y: u32, side: u32, frame: u16) -> u8 {
     let s = side as f32;
-    let shift = f32::from(frame) * s / 8.0;
-    let (cx, cy) = (s / 2.0 + shift - s / 8.0, s / 2.0);
+    let shift = f32::from(frame) * s / 16.0;
+    let (cx, cy) = (s / 2.0 + shift, s / 2.0);
     let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
     if dx * dx + dy * dy <= (s * 0.3) * (s * 0.3) {
         1
