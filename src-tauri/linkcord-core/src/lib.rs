@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod config;
 pub mod discord;
 pub mod files;
+pub mod images;
 pub mod links;
 pub mod oauth;
 pub mod secret;

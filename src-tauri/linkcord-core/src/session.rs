@@ -8,9 +8,11 @@
 mod browser;
 mod error;
 mod flows;
+mod snapshot;
 #[cfg(test)]
 mod tests;
 
 pub use browser::{BrowserLaunch, Opener, UrlSink};
 pub use error::SessionError;
 pub use flows::{LoggedOut, Session, SignInOptions, SignedIn};
+pub use snapshot::CachedSnapshot;

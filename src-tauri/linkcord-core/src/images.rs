@@ -1,0 +1,201 @@
+//! A local cache of Discord CDN images (avatars, banners, server icons).
+//!
+//! The window must draw a cached screen without the network, and the webview must not be
+//! able to make Linkcord fetch arbitrary addresses. So images are fetched by Linkcord, only
+//! from the configured CDN, stored under the data dir keyed by a hash of their URL, and served
+//! from there on every later request.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::config::Endpoints;
+
+/// The largest image Linkcord will keep (Discord serves at most a few MiB).
+const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error("{0} is not an image of Discord's CDN")]
+    NotCdn(String),
+    #[error("the CDN could not be reached: {0}")]
+    Network(String),
+    #[error("the CDN answered {0}")]
+    Status(u16),
+    #[error("the CDN sent something that is not an image")]
+    NotAnImage,
+    #[error("the image is larger than {MAX_IMAGE_BYTES} bytes")]
+    TooLarge,
+    #[error("the image cache at {path} could not be used: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// An image's bytes and its media type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub bytes: Vec<u8>,
+    pub media_type: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageCache {
+    dir: PathBuf,
+    cdn: Url,
+    http: reqwest::Client,
+}
+
+impl ImageCache {
+    pub fn new(dir: &Path, endpoints: &Endpoints) -> Self {
+        let http = reqwest::Client::builder()
+            .user_agent(crate::discord::USER_AGENT)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(20))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a plain HTTP client builds");
+        Self {
+            dir: dir.to_path_buf(),
+            cdn: endpoints.cdn_base().clone(),
+            http,
+        }
+    }
+
+    /// The image at `url`: from the cache when it is there, else fetched once and kept.
+    pub async fn get(&self, url: &Url) -> Result<Image, ImageError> {
+        self.check_cdn(url)?;
+        let path = self.path_for(url);
+        match std::fs::read(&path) {
+            Ok(bytes) => return sniff(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(ImageError::Io { path, source }),
+        }
+        let image = self.fetch(url).await?;
+        crate::files::write_atomic(&path, &image.bytes)
+            .map_err(|source| ImageError::Io { path, source })?;
+        Ok(image)
+    }
+
+    /// The image at `url` if it is already cached; never touches the network.
+    pub fn cached(&self, url: &Url) -> Option<Image> {
+        self.check_cdn(url).ok()?;
+        std::fs::read(self.path_for(url))
+            .ok()
+            .and_then(|b| sniff(b).ok())
+    }
+
+    fn check_cdn(&self, url: &Url) -> Result<(), ImageError> {
+        let same_origin = url.origin() == self.cdn.origin();
+        let under_base = url
+            .path()
+            .starts_with(self.cdn.path().trim_end_matches('/'));
+        if same_origin && under_base && url.username().is_empty() && url.password().is_none() {
+            Ok(())
+        } else {
+            Err(ImageError::NotCdn(url.to_string()))
+        }
+    }
+
+    fn path_for(&self, url: &Url) -> PathBuf {
+        let digest = Sha256::digest(url.as_str().as_bytes());
+        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(name)
+    }
+
+    async fn fetch(&self, url: &Url) -> Result<Image, ImageError> {
+        let mut response = self
+            .http
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(|e| ImageError::Network(e.without_url().to_string()))?;
+        if !response.status().is_success() {
+            return Err(ImageError::Status(response.status().as_u16()));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| ImageError::Network(e.without_url().to_string()))?
+        {
+            if bytes.len() + chunk.len() > MAX_IMAGE_BYTES {
+                return Err(ImageError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        sniff(bytes)
+    }
+}
+
+/// Identifies the image format from its first bytes; whatever the server claimed, only real
+/// PNG, JPEG, GIF and WebP are served to the webview.
+fn sniff(bytes: Vec<u8>) -> Result<Image, ImageError> {
+    let media_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        "image/gif"
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        "image/webp"
+    } else {
+        return Err(ImageError::NotAnImage);
+    };
+    Ok(Image { bytes, media_type })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cache(dir: &Path) -> ImageCache {
+        let endpoints = Endpoints::new("http://127.0.0.1:9", "http://127.0.0.1:9/cdn").unwrap();
+        ImageCache::new(dir, &endpoints)
+    }
+
+    #[tokio::test]
+    async fn only_the_cdn_is_fetched() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cache(dir.path());
+        for url in [
+            "http://127.0.0.1:9/api/v10/users/@me",
+            "http://127.0.0.1:10/cdn/avatars/1/a.png",
+            "http://evil.example/cdn/a.png",
+            "http://user:pw@127.0.0.1:9/cdn/a.png",
+        ] {
+            let err = c.get(&Url::parse(url).unwrap()).await.unwrap_err();
+            assert!(matches!(err, ImageError::NotCdn(_)), "{url}: {err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_cached_image_is_served_without_the_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = cache(dir.path());
+        let url = Url::parse("http://127.0.0.1:9/cdn/avatars/1/abc.png").unwrap();
+        // Nothing listens on port 9: a fetch would fail, so a success proves the cache served it.
+        let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
+        std::fs::write(c.path_for(&url), &png).unwrap();
+        let image = c.get(&url).await.unwrap();
+        assert_eq!((image.bytes, image.media_type), (png, "image/png"));
+        assert!(c.cached(&url).is_some());
+    }
+
+    #[test]
+    fn only_real_image_formats_pass() {
+        assert!(sniff(b"<html>".to_vec()).is_err());
+        assert_eq!(
+            sniff(b"GIF89a....".to_vec()).unwrap().media_type,
+            "image/gif"
+        );
+        assert_eq!(
+            sniff(b"RIFF\0\0\0\0WEBPVP8 ".to_vec()).unwrap().media_type,
+            "image/webp"
+        );
+    }
+}
