@@ -1,16 +1,20 @@
-//! The IPC commands the window calls. Each one reads or changes state through
-//! `linkcord-core` and answers with a view model; none returns a token.
+//! The IPC commands the window calls. Each is a thin call into the modules beside it, which
+//! use `linkcord-core`; none returns a token.
 
 use linkcord_core::config::{Settings, SettingsKey};
-use tauri::State;
+use linkcord_core::discord::UserId;
+use tauri::{AppHandle, State};
 
-use super::AppState;
-use crate::models::{AppView, CommandError, Notice, Screen, SetupInput, SetupPreview};
+use super::{AppState, accounts, signin};
+use crate::models::{
+    AccountsView, AppView, CommandError, ErrorKind, Notice, Screen, SetupInput, SetupPreview,
+    SignInStatus,
+};
 
-/// Everything the window needs to draw itself, and the notices waiting for it.
+/// Everything the window needs to draw itself, from local data only.
 #[tauri::command]
-pub fn app_view(state: State<'_, AppState>) -> AppView {
-    view(&state)
+pub async fn app_view(app: AppHandle, state: State<'_, AppState>) -> Result<AppView, CommandError> {
+    view(&app, &state).await
 }
 
 /// The notices waiting for the window, oldest first.
@@ -34,12 +38,84 @@ pub fn preview_setup(state: State<'_, AppState>, input: SetupInput) -> SetupPrev
     }
 }
 
-/// Saves the setup screen. Nothing is saved unless every value is valid.
+/// Saves the setup screen. Nothing is saved unless every value is valid; the secret goes to
+/// the keychain.
 #[tauri::command]
-pub fn save_setup(state: State<'_, AppState>, input: SetupInput) -> Result<AppView, CommandError> {
+pub async fn save_setup(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: SetupInput,
+) -> Result<AppView, CommandError> {
     let settings = apply(&state, &input)?;
-    state.replace_settings(settings)?;
-    Ok(view(&state))
+    if let Some(secret) = input.client_secret.as_deref() {
+        store_secret(&state, secret).await?;
+    }
+    state.replace_settings(settings).await?;
+    view(&app, &state).await
+}
+
+#[tauri::command]
+pub async fn set_language(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    language: Option<String>,
+) -> Result<AppView, CommandError> {
+    let mut settings = state.settings();
+    settings.set(
+        SettingsKey::Language,
+        language.as_deref().unwrap_or("system"),
+    )?;
+    state.replace_settings(settings).await?;
+    view(&app, &state).await
+}
+
+#[tauri::command]
+pub async fn accounts_view(app: AppHandle) -> Result<AccountsView, CommandError> {
+    accounts::view(&app).await
+}
+
+#[tauri::command]
+pub async fn switch_account(app: AppHandle, id: String) -> Result<AccountsView, CommandError> {
+    accounts::switch(&app, &id).await
+}
+
+#[tauri::command]
+pub async fn refresh_account(
+    app: AppHandle,
+    id: Option<String>,
+) -> Result<AccountsView, CommandError> {
+    let id = id.map(|id| parse_id(&id)).transpose()?;
+    accounts::refresh(&app, id).await
+}
+
+#[tauri::command]
+pub async fn start_sign_in(app: AppHandle) -> Result<SignInStatus, CommandError> {
+    signin::start(&app).await
+}
+
+#[tauri::command]
+pub fn cancel_sign_in(app: AppHandle) {
+    signin::cancel(&app);
+}
+
+#[tauri::command]
+pub async fn log_out(app: AppHandle, id: String) -> Result<AccountsView, CommandError> {
+    accounts::log_out(&app, &parse_id(&id)?).await
+}
+
+#[tauri::command]
+pub async fn forget_locally(app: AppHandle, id: String) -> Result<AccountsView, CommandError> {
+    accounts::forget_locally(&app, &parse_id(&id)?).await
+}
+
+#[tauri::command]
+pub async fn log_out_all(app: AppHandle) -> Result<AccountsView, CommandError> {
+    accounts::log_out_all(&app).await
+}
+
+fn parse_id(id: &str) -> Result<UserId, CommandError> {
+    id.parse()
+        .map_err(|e| CommandError::new(ErrorKind::InvalidInput, e))
 }
 
 fn apply(state: &AppState, input: &SetupInput) -> Result<Settings, CommandError> {
@@ -50,7 +126,21 @@ fn apply(state: &AppState, input: &SetupInput) -> Result<Settings, CommandError>
     Ok(settings)
 }
 
-fn view(state: &AppState) -> AppView {
+async fn store_secret(state: &AppState, secret: &str) -> Result<(), CommandError> {
+    let session = state.session().await?;
+    let vault = session.vault();
+    let result = match secret.trim() {
+        "" => vault.delete_client_secret().await,
+        s => {
+            vault
+                .set_client_secret(&linkcord_core::secret::ClientSecret::new(s.to_owned()))
+                .await
+        }
+    };
+    result.map_err(|e| CommandError::new(ErrorKind::Keychain, e))
+}
+
+async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError> {
     let mut settings = state.settings();
     settings.client_id = state.client_id();
     let screen = if settings.client_id.is_some() {
@@ -58,10 +148,18 @@ fn view(state: &AppState) -> AppView {
     } else {
         Screen::Setup
     };
-    AppView {
+    // Without a keychain the window still opens, on an empty list, and says why.
+    let accounts = match accounts::view(app).await {
+        Ok(accounts) => accounts,
+        Err(e) => {
+            super::links::notify(app, Notice::error(e.message));
+            AccountsView::default()
+        }
+    };
+    Ok(AppView {
         screen,
         redirect_uri: settings.redirect_uri(),
         settings,
-        accounts: Default::default(),
-    }
+        accounts,
+    })
 }

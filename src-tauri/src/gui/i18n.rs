@@ -7,10 +7,11 @@ use std::sync::OnceLock;
 pub enum Text {
     TrayOpen,
     TrayQuit,
+    TrayAdd,
+    TrayRefresh,
+    NoSignInWaiting,
     LinkRefused,
-    LinkLogin,
-    LinkSwitch,
-    LinkCallback,
+    SetupFirst,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,14 +26,24 @@ pub fn text(t: Text) -> &'static str {
         (Lang::Fr, Text::TrayOpen) => "Ouvrir Linkcord",
         (Lang::En, Text::TrayQuit) => "Quit",
         (Lang::Fr, Text::TrayQuit) => "Quitter",
+        (Lang::En, Text::TrayAdd) => "Add account…",
+        (Lang::Fr, Text::TrayAdd) => "Ajouter un compte…",
+        (Lang::En, Text::TrayRefresh) => "Refresh",
+        (Lang::Fr, Text::TrayRefresh) => "Actualiser",
+        (Lang::En, Text::NoSignInWaiting) => {
+            "Discord sent back a sign-in that Linkcord was not waiting for; it was ignored. Start the sign-in again from Linkcord."
+        }
+        (Lang::Fr, Text::NoSignInWaiting) => {
+            "Discord a renvoyé une connexion que Linkcord n’attendait pas ; elle a été ignorée. Relancez la connexion depuis Linkcord."
+        }
         (Lang::En, Text::LinkRefused) => "A link was refused",
         (Lang::Fr, Text::LinkRefused) => "Un lien a été refusé",
-        (Lang::En, Text::LinkLogin) => "A link asked to sign in an account.",
-        (Lang::Fr, Text::LinkLogin) => "Un lien demande de connecter un compte.",
-        (Lang::En, Text::LinkSwitch) => "A link asked to switch to account",
-        (Lang::Fr, Text::LinkSwitch) => "Un lien demande de passer au compte",
-        (Lang::En, Text::LinkCallback) => "Discord sent the browser back to Linkcord.",
-        (Lang::Fr, Text::LinkCallback) => "Discord a renvoyé le navigateur vers Linkcord.",
+        (Lang::En, Text::SetupFirst) => {
+            "Set up your Discord application in Linkcord before signing in."
+        }
+        (Lang::Fr, Text::SetupFirst) => {
+            "Configurez votre application Discord dans Linkcord avant de vous connecter."
+        }
     }
 }
 

@@ -6,8 +6,8 @@
 use linkcord_core::links::{self, AppLink};
 use tauri::{AppHandle, Emitter, Manager};
 
-use super::AppState;
 use super::i18n::{Text, text};
+use super::{AppState, accounts, signin, window};
 use crate::models::{NOTICES_EVENT, Notice};
 
 /// Handles the arguments of a second launch: the first one that looks like a link.
@@ -34,16 +34,42 @@ pub fn listen_for_os_links(app: &AppHandle) {
     let _ = app;
 }
 
-/// Acts on one link.
+/// Acts on one link. Work that talks to Discord or the keychain runs in the background; its
+/// failures come back as notices in the window.
 pub fn handle(app: &AppHandle, link: &str) {
     let state = app.state::<AppState>();
-    let notice = match links::parse(link, state.client_id().as_deref()) {
-        Err(e) => Notice::error(format!("{}: {e}", text(Text::LinkRefused))),
-        Ok(AppLink::Login) => Notice::info(text(Text::LinkLogin)),
-        Ok(AppLink::Switch(id)) => Notice::info(format!("{} {id}", text(Text::LinkSwitch))),
-        Ok(AppLink::OAuthCallback(_)) => Notice::info(text(Text::LinkCallback)),
-    };
-    notify(app, notice);
+    match links::parse(link, state.client_id().as_deref()) {
+        Err(e) => notify(
+            app,
+            Notice::error(format!("{}: {e}", text(Text::LinkRefused))),
+        ),
+        Ok(AppLink::Login) if state.client_id().is_none() => {
+            window::show(app);
+            notify(app, Notice::error(text(Text::SetupFirst)));
+        }
+        Ok(AppLink::Login) => {
+            window::show(app);
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = signin::start(&app).await {
+                    notify(&app, Notice::error(e.message));
+                }
+            });
+        }
+        Ok(AppLink::Switch(id)) => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = accounts::switch(&app, id.as_str()).await {
+                    notify(&app, Notice::error(e.message));
+                }
+            });
+        }
+        Ok(AppLink::OAuthCallback(url)) => {
+            if !state.deliver_callback(url.to_string()) {
+                notify(app, Notice::error(text(Text::NoSignInWaiting)));
+            }
+        }
+    }
 }
 
 /// Queues a notice for the window and tells it to fetch it.

@@ -3,11 +3,15 @@
 //! This module only wires Tauri to `linkcord-core`: each concern has its own file, and command
 //! handlers turn core results into the view models of [`crate::models`].
 
+mod accounts;
 mod commands;
 mod i18n;
+mod images;
 mod links;
+mod signin;
 mod state;
 mod tray;
+mod watch;
 mod window;
 
 use linkcord_core::config::Environment;
@@ -15,6 +19,21 @@ use tauri::Manager;
 
 use crate::cli::ExitCode;
 pub use state::AppState;
+
+/// After start-up: show the accounts in the tray, refresh the active one, and follow changes
+/// made by other processes. The window meanwhile draws from the cache.
+fn start_background_work(app: &tauri::AppHandle) {
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        accounts::publish(&handle).await;
+        if let Ok(view) = accounts::view(&handle).await
+            && let Some(active) = view.active
+        {
+            accounts::spawn_refresh(&handle, active.id);
+        }
+    });
+    watch::spawn(app);
+}
 
 /// Starts the app and returns its exit code once it quits.
 pub fn run(initial_link: Option<String>) -> i32 {
@@ -41,11 +60,21 @@ pub fn run(initial_link: Option<String>) -> i32 {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::handle)
         .invoke_handler(tauri::generate_handler![
             commands::app_view,
+            commands::take_notices,
             commands::preview_setup,
             commands::save_setup,
-            commands::take_notices
+            commands::set_language,
+            commands::accounts_view,
+            commands::switch_account,
+            commands::refresh_account,
+            commands::start_sign_in,
+            commands::cancel_sign_in,
+            commands::log_out,
+            commands::forget_locally,
+            commands::log_out_all
         ])
         .setup(move |app| {
             let handle = app.handle();
@@ -61,6 +90,7 @@ pub fn run(initial_link: Option<String>) -> i32 {
             if let Some(link) = &initial_link {
                 links::handle(handle, link);
             }
+            start_background_work(handle);
             Ok(())
         })
         .on_window_event(window::on_event)

@@ -1,27 +1,57 @@
-use std::sync::Mutex;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use linkcord_core::config::{ConfigError, Environment, Settings};
+use linkcord_core::discord::UserId;
+use linkcord_core::images::ImageCache;
+use linkcord_core::session::Session;
+use tokio::sync::{Mutex as AsyncMutex, mpsc};
+use tokio_util::sync::CancellationToken;
 
-use crate::models::Notice;
+use crate::models::{AccountStatus, CommandError, ErrorKind, Notice};
 
 /// What the running app holds between commands.
 pub struct AppState {
     pub env: Environment,
+    pub images: ImageCache,
     settings: Mutex<Settings>,
+    /// Opened on first use and dropped when the settings change, so it always reflects them.
+    session: AsyncMutex<Option<Arc<Session>>>,
     /// Notices raised before the window was ready to show them.
     pending: Mutex<Vec<Notice>>,
     tray_available: AtomicBool,
+    /// What Linkcord knows about each account beyond the index: refreshing, offline.
+    live: Mutex<HashMap<UserId, Live>>,
+    sign_in: Mutex<Option<SignInHandle>>,
+}
+
+/// The live state of one account while the app runs.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub status: AccountStatus,
+    pub last_error: Option<String>,
+}
+
+/// A sign-in under way: how to cancel it, and where deep-link callbacks go.
+pub struct SignInHandle {
+    pub cancel: CancellationToken,
+    pub links: mpsc::Sender<String>,
 }
 
 impl AppState {
     pub fn load(env: Environment) -> Result<Self, ConfigError> {
         let settings = Settings::load(&env.settings_path())?;
+        let images = ImageCache::new(&env.data_dir.join("cache").join("images"), &env.endpoints);
         Ok(Self {
             env,
+            images,
             settings: Mutex::new(settings),
+            session: AsyncMutex::new(None),
             pending: Mutex::new(Vec::new()),
             tray_available: AtomicBool::new(false),
+            live: Mutex::new(HashMap::new()),
+            sign_in: Mutex::new(None),
         })
     }
 
@@ -30,10 +60,26 @@ impl AppState {
     }
 
     /// Saves new settings to disk first, and only then makes them current.
-    pub fn replace_settings(&self, settings: Settings) -> Result<(), ConfigError> {
+    pub async fn replace_settings(&self, settings: Settings) -> Result<(), ConfigError> {
         settings.save(&self.env.settings_path())?;
         *self.settings.lock().expect("settings lock") = settings;
+        *self.session.lock().await = None;
         Ok(())
+    }
+
+    /// The session on the OS keychain, opened on first use. A keychain that cannot be opened
+    /// is reported each time it is needed, and retried then.
+    pub async fn session(&self) -> Result<Arc<Session>, CommandError> {
+        let mut slot = self.session.lock().await;
+        if let Some(session) = slot.as_ref() {
+            return Ok(session.clone());
+        }
+        let session = Session::open(self.env.clone(), self.settings())
+            .await
+            .map_err(|e| CommandError::new(ErrorKind::Keychain, e))?;
+        let session = Arc::new(session);
+        *slot = Some(session.clone());
+        Ok(session)
     }
 
     /// The client id in force: the environment's over the saved one.
@@ -58,5 +104,50 @@ impl AppState {
 
     pub fn tray_available(&self) -> bool {
         self.tray_available.load(Ordering::Relaxed)
+    }
+
+    pub fn live(&self, id: &UserId) -> Option<Live> {
+        self.live.lock().expect("live lock").get(id).cloned()
+    }
+
+    pub fn set_live(&self, id: &UserId, status: AccountStatus, last_error: Option<String>) {
+        let live = Live { status, last_error };
+        self.live
+            .lock()
+            .expect("live lock")
+            .insert(id.clone(), live);
+    }
+
+    pub fn forget_live(&self, id: &UserId) {
+        self.live.lock().expect("live lock").remove(id);
+    }
+
+    /// Registers a new sign-in, cancelling one still under way.
+    pub fn begin_sign_in(&self, handle: SignInHandle) {
+        if let Some(old) = self.sign_in.lock().expect("sign-in lock").replace(handle) {
+            old.cancel.cancel();
+        }
+    }
+
+    pub fn end_sign_in(&self) {
+        self.sign_in.lock().expect("sign-in lock").take();
+    }
+
+    pub fn cancel_sign_in(&self) -> bool {
+        match self.sign_in.lock().expect("sign-in lock").take() {
+            Some(handle) => {
+                handle.cancel.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Hands a deep-link callback to the sign-in waiting for it; false when none waits.
+    pub fn deliver_callback(&self, link: String) -> bool {
+        match self.sign_in.lock().expect("sign-in lock").as_ref() {
+            Some(handle) => handle.links.try_send(link).is_ok(),
+            None => false,
+        }
     }
 }

@@ -1,37 +1,150 @@
-//! The tray icon and its menu.
+//! The tray icon: every account (the active one checked) to switch in one click, "Add
+//! account…", "Refresh", "Open Linkcord" and "Quit". The icon shows the active account's
+//! avatar and the tooltip its name.
 
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, image::Image};
+use tauri::{AppHandle, Manager, Wry};
 
 use super::i18n::{Text, text};
-use super::window;
+use super::{AppState, accounts, images, signin, window};
+use crate::models::AccountsView;
 
 const TRAY_ID: &str = "linkcord";
 const OPEN: &str = "open";
 const QUIT: &str = "quit";
+const ADD: &str = "add";
+const REFRESH: &str = "refresh";
+const ACCOUNT_PREFIX: &str = "account:";
+const DEFAULT_ICON: &[u8] = include_bytes!("../../../icons/tray.png");
 
 /// Creates the tray icon. Fails where the desktop has no tray; the caller carries on without.
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
-    let menu = Menu::with_items(
-        app,
-        &[
-            &MenuItem::with_id(app, OPEN, text(Text::TrayOpen), true, None::<&str>)?,
-            &PredefinedMenuItem::separator(app)?,
-            &MenuItem::with_id(app, QUIT, text(Text::TrayQuit), true, None::<&str>)?,
-        ],
-    )?;
+    let menu = build_menu(app, &AccountsView::default())?;
     TrayIconBuilder::with_id(TRAY_ID)
-        .icon(Image::from_bytes(include_bytes!(
-            "../../../icons/tray.png"
-        ))?)
+        .icon(Image::from_bytes(DEFAULT_ICON)?)
         .tooltip("Linkcord")
         .menu(&menu)
-        .on_menu_event(|app, event| match event.id().as_ref() {
-            OPEN => window::show(app),
-            QUIT => app.exit(0),
-            _ => {}
-        })
+        .on_menu_event(on_menu_event)
         .build(app)?;
     Ok(())
+}
+
+/// Rebuilds the menu, icon and tooltip for `view`.
+pub async fn update(app: &AppHandle, view: &AccountsView) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    match build_menu(app, view) {
+        Ok(menu) => {
+            let _ = tray.set_menu(Some(menu));
+        }
+        Err(e) => tracing::warn!("could not rebuild the tray menu: {e}"),
+    }
+    let active = view.accounts.iter().find(|a| a.active);
+    let tooltip = match active {
+        Some(a) => format!("Linkcord — {}", a.display_name),
+        None => "Linkcord".to_owned(),
+    };
+    let _ = tray.set_tooltip(Some(&tooltip));
+    let icon = match active.and_then(|a| a.avatar_url.as_deref()) {
+        Some(local) => avatar(app, local).await,
+        None => None,
+    };
+    let icon = icon.or_else(|| Image::from_bytes(DEFAULT_ICON).ok());
+    let _ = tray.set_icon(icon);
+}
+
+/// The active account's avatar as a tray image (PNG, from the image cache).
+async fn avatar(app: &AppHandle, local: &str) -> Option<Image<'static>> {
+    let url = images::cdn_url_of(local)?;
+    let image = app.state::<AppState>().images.get(&url).await.ok()?;
+    Image::from_bytes(&image.bytes).ok().map(|i| i.to_owned())
+}
+
+fn build_menu(app: &AppHandle, view: &AccountsView) -> tauri::Result<Menu<Wry>> {
+    let mut items: Vec<Box<dyn IsMenuItem<Wry>>> = Vec::new();
+    for account in &view.accounts {
+        let label = if account.display_name == account.username {
+            account.username.clone()
+        } else {
+            format!("{} ({})", account.display_name, account.username)
+        };
+        let id = format!("{ACCOUNT_PREFIX}{}", account.id);
+        items.push(Box::new(CheckMenuItem::with_id(
+            app,
+            id,
+            label,
+            true,
+            account.active,
+            None::<&str>,
+        )?));
+    }
+    if !view.accounts.is_empty() {
+        items.push(Box::new(PredefinedMenuItem::separator(app)?));
+    }
+    items.push(Box::new(MenuItem::with_id(
+        app,
+        ADD,
+        text(Text::TrayAdd),
+        true,
+        None::<&str>,
+    )?));
+    if view.active.is_some() {
+        items.push(Box::new(MenuItem::with_id(
+            app,
+            REFRESH,
+            text(Text::TrayRefresh),
+            true,
+            None::<&str>,
+        )?));
+    }
+    items.push(Box::new(PredefinedMenuItem::separator(app)?));
+    items.push(Box::new(MenuItem::with_id(
+        app,
+        OPEN,
+        text(Text::TrayOpen),
+        true,
+        None::<&str>,
+    )?));
+    items.push(Box::new(MenuItem::with_id(
+        app,
+        QUIT,
+        text(Text::TrayQuit),
+        true,
+        None::<&str>,
+    )?));
+    let refs: Vec<&dyn IsMenuItem<Wry>> = items.iter().map(|i| i.as_ref()).collect();
+    Menu::with_items(app, &refs)
+}
+
+fn on_menu_event(app: &AppHandle, event: MenuEvent) {
+    let id = event.id().as_ref().to_owned();
+    let app = app.clone();
+    match id.as_str() {
+        OPEN => window::show(&app),
+        QUIT => app.exit(0),
+        ADD => {
+            window::show(&app);
+            tauri::async_runtime::spawn(async move {
+                let _ = signin::start(&app).await;
+            });
+        }
+        REFRESH => {
+            tauri::async_runtime::spawn(async move {
+                let _ = accounts::refresh(&app, None).await;
+            });
+        }
+        other => {
+            if let Some(account) = other.strip_prefix(ACCOUNT_PREFIX) {
+                let account = account.to_owned();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = accounts::switch(&app, &account).await {
+                        super::links::notify(&app, crate::models::Notice::error(e.message));
+                    }
+                });
+            }
+        }
+    }
 }

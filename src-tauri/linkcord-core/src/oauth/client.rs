@@ -180,20 +180,13 @@ impl OAuthClient {
             .map_err(map_error)
     }
 
-    /// Revokes the whole grant (Discord ends every token of the authorization, whichever one is
-    /// sent). Sends the refresh token when there is one.
-    ///
-    /// Built by hand rather than through `oauth2`, which refuses a non-https revocation URL and
-    /// so could not be tested against a loopback emulator; the form is RFC 7009's.
-    pub async fn revoke(
+    /// The RFC 7009 revoke request. Built in a plain function because the form serializer is
+    /// not `Send` and must not live across an `.await` in [`Self::revoke`].
+    fn revoke_request(
         &self,
-        access_token: &AccessToken,
-        refresh_token: Option<&RefreshToken>,
-    ) -> Result<(), OAuthError> {
-        let (token, hint) = match refresh_token {
-            Some(rt) => (rt.secret(), "refresh_token"),
-            None => (access_token.secret(), "access_token"),
-        };
+        token: &str,
+        hint: &str,
+    ) -> Result<oauth2::http::Request<Vec<u8>>, OAuthError> {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         form.append_pair("token", token);
         form.append_pair("token_type_hint", hint);
@@ -216,9 +209,26 @@ impl OAuthClient {
                 form.append_pair("client_id", self.credentials.client_id());
             }
         }
-        let request = request
+        request
             .body(form.finish().into_bytes())
-            .map_err(|e| OAuthError::Config(e.to_string()))?;
+            .map_err(|e| OAuthError::Config(e.to_string()))
+    }
+
+    /// Revokes the whole grant (Discord ends every token of the authorization, whichever one is
+    /// sent). Sends the refresh token when there is one.
+    ///
+    /// Built by hand rather than through `oauth2`, which refuses a non-https revocation URL and
+    /// so could not be tested against a loopback emulator; the form is RFC 7009's.
+    pub async fn revoke(
+        &self,
+        access_token: &AccessToken,
+        refresh_token: Option<&RefreshToken>,
+    ) -> Result<(), OAuthError> {
+        let (token, hint) = match refresh_token {
+            Some(rt) => (rt.secret(), "refresh_token"),
+            None => (access_token.secret(), "access_token"),
+        };
+        let request = self.revoke_request(token, hint)?;
         let response = self.transport.send(request).await.map_err(from_transport)?;
         if response.status().is_success() {
             return Ok(());
