@@ -12,13 +12,15 @@ if [[ -z "${LINKCORD_PRIVATE_BUS:-}" ]]; then
 fi
 
 keyring_home="$(mktemp -d)"
-trap 'kill "${GNOME_KEYRING_PID:-0}" 2>/dev/null || true; rm -rf "$keyring_home"' EXIT
+# The daemon lives on the private bus, which ends with dbus-run-session; only the files need
+# removing here. (Never `kill` an unset PID: `kill 0` would end this whole process group.)
+trap 'rm -rf "$keyring_home"' EXIT
 export XDG_DATA_HOME="$keyring_home"
 
 # With no keyring on disk, --unlock creates the "login" collection with the password read
 # from stdin, so it starts unlocked and nothing ever prompts.
 eval "$(printf 'linkcord-test' | gnome-keyring-daemon --unlock --components=secrets)"
-export GNOME_KEYRING_CONTROL GNOME_KEYRING_PID
+export GNOME_KEYRING_CONTROL
 
 # The daemon returns before it owns org.freedesktop.secrets on the bus; wait up to 10 s.
 for _ in $(seq 100); do

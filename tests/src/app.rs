@@ -69,6 +69,42 @@ impl Sandbox {
         self
     }
 
+    /// Installs a stand-in browser as `LINKCORD_BROWSER`: given the authorize URL, it answers
+    /// the emulator's consent page as the fixture user named by [`Sandbox::approve_as`]
+    /// (`approve_as=<id>`), then follows Discord's redirect back to Linkcord, as a person
+    /// clicking "Authorize" would.
+    pub fn with_consenting_browser(self, user_id: &str) -> Self {
+        let dir = self.data_dir.path().join("browser");
+        std::fs::create_dir_all(&dir).expect("browser dir");
+        let script = dir.join("consent.sh");
+        let choice = dir.join("approve-as");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nuser=$(cat '{}')\nexec curl -sS -o /dev/null -L --max-time 30 \"$1&approve_as=$user\"\n",
+                choice.display()
+            ),
+        )
+        .expect("browser script");
+        make_executable(&script);
+        let sandbox = self.with_env("LINKCORD_BROWSER", &script.display().to_string());
+        sandbox.approve_as(user_id);
+        sandbox
+    }
+
+    /// Which fixture user the stand-in browser approves as from now on.
+    pub fn approve_as(&self, user_id: &str) {
+        let choice = self.data_dir.path().join("browser").join("approve-as");
+        std::fs::write(choice, user_id).expect("approve-as file");
+    }
+
+    /// Points Linkcord at a running emulator (its default client id, any loopback port).
+    pub fn with_emulator(self, base_url: &str) -> Self {
+        self.with_env("LINKCORD_DISCORD_URL", base_url)
+            .with_env("LINKCORD_CDN_URL", &format!("{base_url}/cdn"))
+            .with_env("LINKCORD_CLIENT_ID", crate::emulator::DEFAULT_CLIENT_ID)
+    }
+
     /// The variables that isolate a process, as pairs.
     pub fn env(&self) -> Vec<(String, String)> {
         let mut vars = vec![
@@ -80,7 +116,7 @@ impl Sandbox {
                 "LINKCORD_KEYRING_SERVICE".to_owned(),
                 self.keyring_service.clone(),
             ),
-            ("LANG".to_owned(), "en_US.UTF-8".to_owned()),
+            ("LANG".to_owned(), "C.UTF-8".to_owned()),
         ];
         vars.extend(self.extra.iter().cloned());
         vars
@@ -98,6 +134,15 @@ impl Sandbox {
         cmd
     }
 }
+
+#[cfg(unix)]
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) {}
 
 impl Default for Sandbox {
     fn default() -> Self {
