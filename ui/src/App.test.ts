@@ -136,6 +136,22 @@ describe("signing in", () => {
     expect(screen.getByText("Sign-in cancelled. Nothing was changed.")).toBeTruthy();
   });
 
+  it("cancels with Escape, then closes with Escape", async () => {
+    const { calls } = await start(twoAccounts(), {
+      start_sign_in: () => ({ state: "waiting", authorizeUrl: "https://discord.com/oauth2/authorize" }),
+      cancel_sign_in: () => null,
+    });
+    await fireEvent.click(document.querySelector("#add-account")!);
+    const dialog = await waitFor(() => document.querySelector("#sign-in-panel [data-state=waiting]")!.closest("dialog")!);
+
+    await fireEvent.keyDown(dialog, { key: "Escape" });
+    await waitFor(() => expect(document.querySelector('#sign-in-panel [data-state="cancelled"]')).not.toBeNull());
+    expect(callsTo(calls, "cancel_sign_in")).toHaveLength(1);
+
+    await fireEvent.keyDown(document.querySelector("#sign-in-panel")!, { key: "Escape" });
+    expect(document.querySelector("#sign-in-panel")).toBeNull();
+  });
+
   it("follows the sign-in events to success, and says plainly when it failed", async () => {
     await start(twoAccounts(), {
       start_sign_in: () => ({ state: "waiting", authorizeUrl: "https://discord.com/oauth2/authorize" }),
@@ -178,6 +194,14 @@ describe("logging out", () => {
     await waitFor(() => expect(document.querySelector("#log-out-dialog")).toBeNull());
     expect(callsTo(calls, "forget_locally")).toEqual([{ id: "100" }]);
     expect(document.querySelector("#profile-display-name")?.textContent).toBe("Sam");
+  });
+
+  it("does nothing when the confirmation is dismissed with Escape", async () => {
+    const { calls } = await start(twoAccounts(), { log_out: () => twoAccounts() });
+    await fireEvent.click(document.querySelector("#log-out")!);
+    await fireEvent.keyDown(document.querySelector("#log-out-dialog")!, { key: "Escape" });
+    expect(document.querySelector("#log-out-dialog")).toBeNull();
+    expect(callsTo(calls, "log_out")).toHaveLength(0);
   });
 
   it("logs out of every account after a confirmation", async () => {
