@@ -234,3 +234,16 @@ describe("language", () => {
     await waitFor(() => expect(callsTo(calls, "set_language")).toEqual([{ language: null }]));
   });
 });
+
+describe("settings", () => {
+  it("opens the Discord application settings and comes back", async () => {
+    await start(twoAccounts(), { preview_setup: () => ({ redirectUri: "http://127.0.0.1:53134/callback", problem: null }) });
+    await fireEvent.click(screen.getByRole("button", { name: "Discord application settings" }));
+    expect(document.querySelector("main")?.getAttribute("data-screen")).toBe("setup");
+    expect((screen.getByLabelText("Application (client) ID") as HTMLInputElement).value).toBe("42");
+
+    await fireEvent.click(screen.getByRole("button", { name: /Back/ }));
+    expect(document.querySelector("main")?.getAttribute("data-screen")).toBe("accounts");
+    await screen.findByRole("navigation", { name: "Accounts" });
+  });
+});
