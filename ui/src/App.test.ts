@@ -65,6 +65,7 @@ describe("the accounts screen", () => {
   it("says when it shows offline data, and refreshes on demand", async () => {
     const offline = twoAccounts();
     offline.active = { ...offline.active!, status: "offline", lastError: "Discord could not be reached." };
+    offline.accounts[0] = { ...offline.accounts[0], status: "offline" };
     let finish: (v: AccountsView) => void = () => {};
     const { calls, container } = await start(offline, {
       refresh_account: () => new Promise<AccountsView>((resolve) => (finish = resolve)),
@@ -72,6 +73,8 @@ describe("the accounts screen", () => {
 
     const marker = container.querySelector("#offline-marker");
     expect(marker?.textContent).toMatch(/Offline — showing data from .*\d{2}/);
+    // The switcher says it too, with the time of the data.
+    expect(accountButton(container, "100").closest("li")?.textContent).toMatch(/Offline · .*\d{2}/);
     expect(screen.getByText(/Discord could not be reached/)).toBeTruthy();
 
     const refresh = container.querySelector("#refresh") as HTMLButtonElement;
