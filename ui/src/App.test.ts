@@ -90,6 +90,14 @@ describe("the accounts screen", () => {
     expect(container.querySelector("#offline-marker")).toBeNull();
   });
 
+  it("refreshes on F5 instead of reloading the window", async () => {
+    const { calls } = await start(twoAccounts(), { refresh_account: () => twoAccounts() });
+    const event = new KeyboardEvent("keydown", { key: "F5", cancelable: true });
+    window.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    await waitFor(() => expect(callsTo(calls, "refresh_account")).toEqual([{ id: null }]));
+  });
+
   it("offers to sign in again when Discord refused an account", async () => {
     const refused = twoAccounts();
     refused.accounts[1] = { ...refused.accounts[1], status: "needs-sign-in" };

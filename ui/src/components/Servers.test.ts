@@ -30,6 +30,12 @@ describe("servers", () => {
     expect(hq.querySelector('[data-role="owner"]')?.textContent).toBe("Owner");
   });
 
+  it("lists servers by name", () => {
+    const { container } = show({ status: "granted", items: guilds });
+    const ids = Array.from(container.querySelectorAll("[data-guild-id]")).map((el) => el.getAttribute("data-guild-id"));
+    expect(ids).toEqual(["g2", "g1"]);
+  });
+
   it("filters by name", async () => {
     const { container } = show({ status: "granted", items: guilds });
     await fireEvent.input(container.querySelector("#server-filter")!, { target: { value: "hq" } });
