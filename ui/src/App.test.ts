@@ -44,6 +44,18 @@ describe("the accounts screen", () => {
     expect(container.querySelector("#profile-email")?.textContent).toBe("sam@example.com");
   });
 
+  it("says why a switch failed and stays on the current account", async () => {
+    const { container } = await start(twoAccounts(), {
+      switch_account: () => {
+        throw { message: "The keychain is locked. Unlock it and try again.", kind: "keychain" };
+      },
+    });
+    await fireEvent.click(accountButton(container, "200"));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("The keychain is locked"));
+    expect(accountButton(container, "100").getAttribute("aria-current")).toBe("true");
+    expect(container.querySelector("#profile-display-name")?.textContent).toBe("Nelly");
+  });
+
   it("follows a switch made elsewhere (tray, link, CLI) through the accounts event", async () => {
     const { container } = await start(twoAccounts());
 
