@@ -159,6 +159,21 @@ describe("signing in", () => {
     expect(screen.getByText("Sign-in cancelled. Nothing was changed.")).toBeTruthy();
   });
 
+  it("shows the link to copy by hand when the clipboard refuses", async () => {
+    const url = "https://discord.com/oauth2/authorize?client_id=42";
+    Object.defineProperty(navigator, "clipboard", {
+      value: { writeText: () => Promise.reject(new Error("denied")) },
+      configurable: true,
+    });
+    await start(twoAccounts(), { start_sign_in: () => ({ state: "waiting", authorizeUrl: url }) });
+    await fireEvent.click(document.querySelector("#add-account")!);
+    await waitFor(() => document.querySelector("#copy-sign-in-link")!);
+    await fireEvent.click(document.querySelector("#copy-sign-in-link")!);
+    const field = (await screen.findByRole("textbox", { name: "Copy the sign-in link" })) as HTMLInputElement;
+    expect(field.value).toBe(url);
+    expect(field.readOnly).toBe(true);
+  });
+
   it("cancels with Escape, then closes with Escape", async () => {
     const { calls } = await start(twoAccounts(), {
       start_sign_in: () => ({ state: "waiting", authorizeUrl: "https://discord.com/oauth2/authorize" }),
