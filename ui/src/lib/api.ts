@@ -1,14 +1,49 @@
-// The window's only door to the backend: typed wrappers over Tauri commands. The types come
-// from the Rust models (src/lib/bindings, generated), so a change on either side shows up here.
+// The window's only door to the backend: typed wrappers over Tauri commands and events. The
+// types come from the Rust models (src/lib/bindings, generated), so a change on either side
+// shows up here.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AppView } from "./bindings/AppView";
 import type { Notice } from "./bindings/Notice";
 import type { SetupInput } from "./bindings/SetupInput";
 import type { CommandError } from "./bindings/CommandError";
 import type { SetupPreview } from "./bindings/SetupPreview";
+import type { AccountsView } from "./bindings/AccountsView";
+import type { AccountSummary } from "./bindings/AccountSummary";
+import type { ActiveAccount } from "./bindings/ActiveAccount";
+import type { AccountStatus } from "./bindings/AccountStatus";
+import type { SignInStatus } from "./bindings/SignInStatus";
+import type { SnapshotView } from "./bindings/SnapshotView";
+import type { UserView } from "./bindings/UserView";
+import type { ConnectionView } from "./bindings/ConnectionView";
+import type { GuildView } from "./bindings/GuildView";
+import type { Section } from "./bindings/Section";
+import type { Badge } from "./bindings/Badge";
+import type { Premium } from "./bindings/Premium";
 
-export type { AppView, Notice, SetupInput, SetupPreview, CommandError };
+export type {
+  AppView,
+  Notice,
+  SetupInput,
+  SetupPreview,
+  CommandError,
+  AccountsView,
+  AccountSummary,
+  ActiveAccount,
+  AccountStatus,
+  SignInStatus,
+  SnapshotView,
+  UserView,
+  ConnectionView,
+  GuildView,
+  Section,
+  Badge,
+  Premium,
+};
+
+/** The languages the window speaks; null follows the system. */
+export type LanguageChoice = "en" | "fr" | null;
 
 export function appView(): Promise<AppView> {
   return invoke<AppView>("app_view");
@@ -18,8 +53,57 @@ export function saveSetup(input: SetupInput): Promise<AppView> {
   return invoke<AppView>("save_setup", { input });
 }
 
+export function previewSetup(input: SetupInput): Promise<SetupPreview> {
+  return invoke<SetupPreview>("preview_setup", { input });
+}
+
 export function takeNotices(): Promise<Notice[]> {
   return invoke<Notice[]>("take_notices");
+}
+
+export function accountsView(): Promise<AccountsView> {
+  return invoke<AccountsView>("accounts_view");
+}
+
+export function switchAccount(id: string): Promise<AccountsView> {
+  return invoke<AccountsView>("switch_account", { id });
+}
+
+/** Refreshes one account (null: the active one); resolves when the refresh is over. */
+export function refreshAccount(id: string | null): Promise<AccountsView> {
+  return invoke<AccountsView>("refresh_account", { id });
+}
+
+export function startSignIn(): Promise<SignInStatus> {
+  return invoke<SignInStatus>("start_sign_in");
+}
+
+export function cancelSignIn(): Promise<void> {
+  return invoke<void>("cancel_sign_in");
+}
+
+/** Tells Discord to end the sign-in, then forgets the account. Fails with "revoke-failed"
+ *  when Discord cannot be reached; the account is then still here. */
+export function logOut(id: string): Promise<AccountsView> {
+  return invoke<AccountsView>("log_out", { id });
+}
+
+/** Forgets an account on this computer only, without telling Discord. */
+export function forgetLocally(id: string): Promise<AccountsView> {
+  return invoke<AccountsView>("forget_locally", { id });
+}
+
+export function logOutAll(): Promise<AccountsView> {
+  return invoke<AccountsView>("log_out_all");
+}
+
+export function setLanguage(language: LanguageChoice): Promise<AppView> {
+  return invoke<AppView>("set_language", { language });
+}
+
+/** Opens a web page in the system browser, never inside the window. */
+export function openExternal(url: string): Promise<void> {
+  return openUrl(url);
 }
 
 /** Calls `onNotices` with each batch of notices, now and whenever the backend raises more. */
@@ -29,12 +113,24 @@ export async function watchNotices(onNotices: (n: Notice[]) => void): Promise<Un
   return unlisten;
 }
 
+/** Follows account changes made anywhere: the tray, a link, the CLI, a refresh, a sign-in. */
+export function watchAccounts(onAccounts: (v: AccountsView) => void): Promise<UnlistenFn> {
+  return listen<AccountsView>("accounts", (event) => onAccounts(event.payload));
+}
+
+/** Follows a sign-in as it moves on. */
+export function watchSignIn(onStatus: (s: SignInStatus) => void): Promise<UnlistenFn> {
+  return listen<SignInStatus>("sign-in", (event) => onStatus(event.payload));
+}
+
 /** The message of a failed command, whatever shape the failure took. */
 export function errorMessage(e: unknown): string {
   if (e && typeof e === "object" && "message" in e) return String((e as CommandError).message);
   return String(e);
 }
 
-export function previewSetup(input: SetupInput): Promise<SetupPreview> {
-  return invoke<SetupPreview>("preview_setup", { input });
+/** The kind of a failed command, when the backend said. */
+export function errorKind(e: unknown): CommandError["kind"] | null {
+  if (e && typeof e === "object" && "kind" in e) return (e as CommandError).kind;
+  return null;
 }

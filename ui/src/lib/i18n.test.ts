@@ -22,4 +22,17 @@ describe("i18n", () => {
     expect(translator("fr")("save")).toBe("Enregistrer et continuer");
     expect(translator("en")("save")).toBe("Save and continue");
   });
+
+  it("fills placeholders, and leaves unknown ones visible", () => {
+    expect(translator("en")("offlineMarker", { time: "10:42" })).toBe("Offline — showing data from 10:42");
+    expect(translator("fr")("shownCount", { shown: 2, total: 5 })).toBe("2 sur 5 affichés");
+    expect(translator("en")("signInDone")).toBe("Signed in as {name}.");
+  });
+
+  it("uses the same placeholders in both languages", () => {
+    const names = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+    for (const [key, text] of Object.entries(allDictionaries.en)) {
+      expect(names(allDictionaries.fr[key as keyof typeof allDictionaries.en]), key).toEqual(names(text));
+    }
+  });
 });

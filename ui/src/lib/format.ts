@@ -1,0 +1,39 @@
+// Small formatting helpers shared by the screens: times, language names, counts, initials.
+import type { Lang } from "./i18n";
+
+/** A time of day for today's data, else a short date and time ("10:42", "3 Nov, 10:42"). */
+export function formatWhen(iso: string, lang: Lang, now: Date = new Date()): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  const sameDay = when.toDateString() === now.toDateString();
+  const options: Intl.DateTimeFormatOptions = sameDay
+    ? { hour: "2-digit", minute: "2-digit" }
+    : { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+  return new Intl.DateTimeFormat(lang, options).format(when);
+}
+
+/** A Discord locale ("en-US", "fr") as a language name in the window's language. */
+export function languageName(locale: string, lang: Lang): string {
+  try {
+    return new Intl.DisplayNames([lang], { type: "language" }).of(locale) ?? locale;
+  } catch {
+    // Older engines lack DisplayNames, and an odd tag makes it throw: show the tag itself.
+    return locale;
+  }
+}
+
+export function formatCount(n: number, lang: Lang): string {
+  return new Intl.NumberFormat(lang).format(n);
+}
+
+/** Whether a count takes the singular form ("1 member"; French also says "0 membre"). */
+export function isSingular(n: number, lang: Lang): boolean {
+  return new Intl.PluralRules(lang).select(n) === "one";
+}
+
+/** Up to two initials for a picture-less server or account ("Rust Lang" → "RL"). */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.slice(0, 2).map((w) => Array.from(w)[0] ?? "");
+  return letters.join("").toUpperCase() || "?";
+}

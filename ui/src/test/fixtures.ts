@@ -1,0 +1,105 @@
+// Sample backend data for the UI tests, shaped like the generated bindings.
+import type { AccountsView, AppView, ConnectionView, GuildView, SnapshotView, UserView } from "../lib/api";
+
+export function user(over: Partial<UserView> = {}): UserView {
+  return {
+    id: "100",
+    username: "nelly",
+    display_name: "Nelly",
+    legacy_tag: null,
+    avatar_url: "http://asset.localhost/avatars/100.png",
+    banner_url: null,
+    accent_color: "#5865f2",
+    badges: ["hypesquad_bravery", "active_developer"],
+    premium: "nitro",
+    email: "nelly@example.com",
+    email_verified: true,
+    locale: "fr",
+    mfa_enabled: true,
+    server_tag: "LC",
+    ...over,
+  };
+}
+
+export function connection(over: Partial<ConnectionView> = {}): ConnectionView {
+  return {
+    id: "c1",
+    display_name: "octocat",
+    type: "github",
+    service_name: "GitHub",
+    icon_key: "github",
+    service_status: "available",
+    profile_url: "https://github.com/octocat",
+    verified: true,
+    revoked: false,
+    public: true,
+    two_way_link: false,
+    show_activity: false,
+    friend_sync: false,
+    ...over,
+  };
+}
+
+export function guild(over: Partial<GuildView> = {}): GuildView {
+  return {
+    id: "g1",
+    name: "Rust Lang",
+    icon_url: null,
+    owner: false,
+    admin: false,
+    member_count: 1200,
+    online_count: 300,
+    features: [],
+    ...over,
+  };
+}
+
+export const connections: ConnectionView[] = [
+  connection(),
+  connection({ id: "c2", display_name: "nellyplays", type: "twitch", service_name: "Twitch", icon_key: "twitch", public: false, verified: false, profile_url: "https://www.twitch.tv/nellyplays" }),
+  connection({ id: "c3", display_name: "Alpha", type: "zune", service_name: "zune", icon_key: null, profile_url: null }),
+];
+
+export function snapshot(over: Partial<SnapshotView> = {}): SnapshotView {
+  return {
+    user: user(),
+    connections: { status: "granted", items: connections },
+    guilds: { status: "granted", items: [guild(), guild({ id: "g2", name: "Linkcord HQ", owner: true, admin: true, member_count: 1, online_count: 1 })] },
+    ...over,
+  };
+}
+
+/** Two accounts, Nelly active with fresh data. */
+export function twoAccounts(): AccountsView {
+  return {
+    accounts: [
+      { id: "100", username: "nelly", displayName: "Nelly", avatarUrl: null, status: "ok", active: true },
+      { id: "200", username: "sam", displayName: "Sam", avatarUrl: null, status: "ok", active: false },
+    ],
+    active: { id: "100", snapshot: snapshot(), fetchedAt: "2026-11-25T10:42:00Z", status: "ok", lastError: null },
+  };
+}
+
+/** The same two accounts after switching to Sam. */
+export function samActive(): AccountsView {
+  const base = twoAccounts();
+  return {
+    accounts: base.accounts.map((a) => ({ ...a, active: a.id === "200" })),
+    active: {
+      id: "200",
+      snapshot: snapshot({ user: user({ id: "200", username: "sam", display_name: "Sam", email: "sam@example.com" }) }),
+      fetchedAt: "2026-11-25T11:00:00Z",
+      status: "ok",
+      lastError: null,
+    },
+  };
+}
+
+export function appView(accounts: AccountsView, language: string | null = "en"): AppView {
+  return {
+    screen: "accounts",
+    redirectUri: "http://127.0.0.1:53134/callback",
+    accounts,
+    settings: { clientId: "42", redirect: "loopback", port: 53134, scopes: ["identify", "email", "connections", "guilds"], language },
+  };
+}
