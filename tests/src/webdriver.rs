@@ -87,19 +87,70 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // SIGTERM first, so tauri-driver can stop WebKitWebDriver and the app cleanly; then
-        // SIGKILL to the whole group for whatever is left.
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        // End the whole tree (tauri-driver, WebKitWebDriver, the app and its web processes),
+        // even when a test failed half-way: a stray app would hold the single-instance lock
+        // and swallow the next test's launch. SIGTERM first, then SIGKILL for what is left.
+        let tree = process_tree(self.child.id());
+        signal(&tree, "-TERM");
         let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
+        while Instant::now() < deadline && tree.iter().any(|pid| alive(*pid)) {
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        signal(&tree, "-KILL");
         let _ = self.child.wait();
+    }
+}
+
+/// `root` and every process descended from it, read from /proc.
+fn process_tree(root: u32) -> Vec<u32> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // The parent pid is the second field after the command name in parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(p, _)| *p),
+        );
+        i += 1;
+    }
+    tree
+}
+
+fn alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+fn signal(pids: &[u32], sig: &str) {
+    let live: Vec<String> = pids
+        .iter()
+        .filter(|p| alive(**p))
+        .map(u32::to_string)
+        .collect();
+    if !live.is_empty() {
+        let _ = Command::new("kill")
+            .arg(sig)
+            .args(&live)
+            .stderr(Stdio::null())
+            .status();
     }
 }
 

@@ -15,13 +15,20 @@ async fn sandbox_for(emulator: &RunningEmulator) -> Sandbox {
         .with_emulator(&emulator.base_url())
         .with_consenting_browser(ids::AVA);
     // Any free loopback port: the emulator registers http://127.0.0.1/callback without one.
-    let status = sandbox.command(&["config", "set", "port", "0"]).status().unwrap();
+    let status = sandbox
+        .command(&["config", "set", "port", "0"])
+        .status()
+        .unwrap();
     assert!(status.success());
     sandbox
 }
 
 async fn sign_in(client: &Client) {
-    wait_for(client, "#add-account", "the add-account button").await.click().await.unwrap();
+    wait_for(client, "#add-account", "the add-account button")
+        .await
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn connections_shown(client: &Client) -> Vec<String> {
@@ -31,7 +38,12 @@ async fn connections_shown(client: &Client) -> Vec<String> {
         .unwrap();
     let mut types = Vec::new();
     for item in items {
-        types.push(item.attr("data-connection-type").await.unwrap().unwrap_or_default());
+        types.push(
+            item.attr("data-connection-type")
+                .await
+                .unwrap()
+                .unwrap_or_default(),
+        );
     }
     types
 }
@@ -46,7 +58,12 @@ async fn sign_in_shows_the_profile_connections_and_servers() {
     let driver = Driver::start(&sandbox);
     let client = driver.launch(&[]).await;
 
-    wait_for(&client, "main[data-screen='accounts']", "the accounts screen").await;
+    wait_for(
+        &client,
+        "main[data-screen='accounts']",
+        "the accounts screen",
+    )
+    .await;
     screenshot(&client, "accounts-empty").await;
     sign_in(&client).await;
     wait_for_text(&client, "#profile-display-name", "Ava Núñez-Gómez").await;
@@ -55,8 +72,18 @@ async fn sign_in_shows_the_profile_connections_and_servers() {
 
     // Every fixture connection of Ava, with the right service.
     let expected = [
-        "github", "twitch", "youtube", "steam", "spotify", "bluesky", "mastodon", "domain",
-        "reddit", "xbox", "epicgames", "battlenet",
+        "github",
+        "twitch",
+        "youtube",
+        "steam",
+        "spotify",
+        "bluesky",
+        "mastodon",
+        "domain",
+        "reddit",
+        "xbox",
+        "epicgames",
+        "battlenet",
     ];
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut shown = connections_shown(&client).await;
@@ -99,19 +126,31 @@ async fn switching_from_the_window_a_link_and_the_command_line() {
 
     // From the window.
     let ava = format!("#account-list [data-account-id='{}']", ids::AVA);
-    wait_for(&client, &ava, "Ava in the switcher").await.click().await.unwrap();
+    wait_for(&client, &ava, "Ava in the switcher")
+        .await
+        .click()
+        .await
+        .unwrap();
     wait_for_text(&client, "#profile-display-name", "Ava").await;
     screenshot(&client, "switch-window").await;
 
     // From a link handed over by a second launch.
     let link = format!("linkcord://switch/{}", ids::DMITRI);
-    let status = sandbox.command(&[&link]).stdout(Stdio::null()).status().unwrap();
+    let status = sandbox
+        .command(&[&link])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
     assert!(status.success());
     wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
 
     // From the command line, by username: the window follows.
     let out = sandbox.command(&["switch", "ava.nunez"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     wait_for_text(&client, "#profile-display-name", "Ava").await;
     screenshot(&client, "switch-cli").await;
     client.close().await.unwrap();
@@ -129,7 +168,12 @@ async fn a_restart_without_discord_shows_the_cache_offline() {
         let client = driver.launch(&[]).await;
         sign_in(&client).await;
         wait_for_text(&client, "#profile-display-name", "Ava").await;
-        wait_for(&client, "#connections [data-connection-type='github']", "connections").await;
+        wait_for(
+            &client,
+            "#connections [data-connection-type='github']",
+            "connections",
+        )
+        .await;
         client.close().await.unwrap();
     }
     emulator.shutdown().await.unwrap();
@@ -137,7 +181,12 @@ async fn a_restart_without_discord_shows_the_cache_offline() {
     let driver = Driver::start(&sandbox);
     let client = driver.launch(&[]).await;
     wait_for_text(&client, "#profile-display-name", "Ava").await;
-    wait_for(&client, "#connections [data-connection-type='github']", "cached connections").await;
+    wait_for(
+        &client,
+        "#connections [data-connection-type='github']",
+        "cached connections",
+    )
+    .await;
     wait_for(&client, "#offline-marker", "the offline marker").await;
     screenshot(&client, "offline-cache").await;
     client.close().await.unwrap();
@@ -146,11 +195,18 @@ async fn a_restart_without_discord_shows_the_cache_offline() {
 fn assert_no_token_in_files(sandbox: &Sandbox) {
     let out = sandbox.command(&["token"]).output().unwrap();
     let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    assert!(out.status.success() && !token.is_empty(), "linkcord token works");
+    assert!(
+        out.status.success() && !token.is_empty(),
+        "linkcord token works"
+    );
     for entry in walk(sandbox.data_dir.path()) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(&token), "{} holds the access token", entry.display());
+        assert!(
+            !text.contains(&token),
+            "{} holds the access token",
+            entry.display()
+        );
     }
 }
 

@@ -38,7 +38,10 @@ async fn a_second_launch_hands_its_link_to_the_first_and_exits() {
     // A link naming an account Linkcord does not have reaches the window and is refused
     // there, with the id, and the window keeps working.
     let status = run_second_instance(&sandbox, "linkcord://switch/80351110224678912");
-    assert!(status.success(), "the second instance must hand over and exit, got {status}");
+    assert!(
+        status.success(),
+        "the second instance must hand over and exit, got {status}"
+    );
     let text = wait_for_text(&client, ".notice[data-kind='error']", "80351110224678912").await;
     assert!(!text.is_empty());
     screenshot(&client, "startup-link-refused").await;
