@@ -405,10 +405,9 @@ mod fixtures {
             Some("https://ava-nunez.example/")
         );
         assert_eq!(link("xbox"), None);
-        // A name with spaces and accents stays inside one path segment.
         assert_eq!(
-            link("spotify").as_deref(),
-            Some("https://open.spotify.com/user/avanunez.music")
+            link("steam").as_deref(),
+            Some("https://steamcommunity.com/profiles/76561198012345678")
         );
     }
 
@@ -777,6 +776,19 @@ mod faults {
             .expect("another token works");
         assert_eq!(theirs.user.username, "dmitri_k");
         assert!(rig.api_requests().await > sent);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_discord_is_a_network_error() {
+        let Rig { h, client, token } = rig(ids::OLD_GUARD).await;
+        let mut cache = Cache::of(&client.snapshot(&token).await.unwrap());
+        let before = cache.0.clone();
+        h.emu.shutdown().await.expect("the emulator stops");
+        let error = cache.refresh(&client, &token).await.unwrap_err();
+        assert!(matches!(error, DiscordError::Network(_)), "{error:?}");
+        assert_readable(&error, &token);
+        assert_eq!(cache.0, before);
+        assert!(!client.is_rejected(&token), "no answer is not a rejection");
     }
 
     #[tokio::test]
