@@ -9,8 +9,11 @@
 //! - `scopes`: a token without a scope gives "not granted" sections, not an error;
 //! - `faults`: each bad reply the issue lists (damaged bodies, HTML, 5xx, hangs, oversized
 //!   bodies, 429s of every kind, 401) gives a typed error with a readable message, never a
-//!   partial snapshot, and the client never hammers Discord. Counts come from the emulator's
-//!   `/_emulator/stats`, so nothing here depends on timing.
+//!   partial snapshot, and the client never hammers Discord.
+//!
+//! Nothing is timed. What the client did is read from the emulator's `/_emulator/stats`
+//! (how many requests reached each route); the only clocks are the short client timeout of
+//! the hang tests and generous deadlines that only a broken client would run into.
 //!
 //! The User-Agent is not checked here: the emulator does not record it, and the core crate's
 //! unit tests cover it.
@@ -125,7 +128,9 @@ mod fixtures {
 
     use std::collections::BTreeSet;
 
-    use linkcord_core::discord::{KnownService, Section, ServiceStatus, SnapshotView};
+    use linkcord_core::discord::{
+        ConnectionView, KnownService, Section, ServiceStatus, SnapshotView,
+    };
     use reqwest::StatusCode;
 
     use super::*;
@@ -335,7 +340,7 @@ mod fixtures {
     }
 
     #[tokio::test]
-    async fn every_connection_type_maps_to_the_catalogue() {
+    async fn every_connection_maps_to_the_catalogue_and_keeps_its_flags() {
         let h = start().await;
         let client = DiscordClient::new(&endpoints(&h)).unwrap();
         let mut known = BTreeSet::new();
@@ -348,8 +353,12 @@ mod fixtures {
             ids::OLD_GUARD,
         ] {
             let token = sign_in(&h, user, "identify connections").await;
-            for c in client.connections(&token).await.unwrap() {
+            let served = client.connections(&token).await.unwrap();
+            let fixture = &h.emu.fixtures().user(user).unwrap().connections;
+            assert_eq!(served.len(), fixture.len());
+            for (c, expected) in served.iter().zip(fixture) {
                 let view = c.view();
+                assert_flags_match(&view, expected);
                 match KnownService::from_key(&view.kind) {
                     Some(service) => {
                         assert_eq!(view.service_name, service.display_name());
@@ -375,6 +384,29 @@ mod fixtures {
         assert_eq!(known, returned);
         assert_eq!(known.len(), 24);
         assert_eq!(unknown, BTreeSet::from(["holodeck".to_owned()]));
+    }
+
+    /// Hidden, revoked, unverified, two-way and friend-sync links keep their flags.
+    fn assert_flags_match(view: &ConnectionView, expected: &linkcord_tests::emulator::Connection) {
+        assert_eq!(view.id, expected.id);
+        assert_eq!(view.kind, expected.kind);
+        let got = (
+            view.verified,
+            view.revoked,
+            view.public,
+            view.two_way_link,
+            view.friend_sync,
+            view.show_activity,
+        );
+        let want = (
+            expected.verified,
+            expected.revoked.unwrap_or(false),
+            expected.visibility == 1,
+            expected.two_way_link,
+            expected.friend_sync,
+            expected.show_activity,
+        );
+        assert_eq!(got, want, "{}", view.kind);
     }
 
     #[tokio::test]
