@@ -26,7 +26,7 @@ use emulator_support::{Harness, start, start_with};
 use linkcord_core::config::Endpoints;
 use linkcord_core::discord::{ClientOptions, DiscordClient, DiscordError, Snapshot};
 use linkcord_core::secret::AccessToken;
-use linkcord_tests::emulator::{EmulatorConfig, Fixtures, ids};
+use linkcord_tests::emulator::{EmulatorConfig, Fixtures, RateLimitConfig, ids};
 use serde_json::{Value, json};
 
 /// Every scope the snapshot can use.
@@ -727,6 +727,40 @@ mod faults {
         }
         let stats = rig.h.stats().await;
         assert!(stats["rate_limited"].as_u64().unwrap() <= 8);
+    }
+
+    #[tokio::test]
+    async fn an_empty_bucket_is_respected_before_discord_has_to_say_429() {
+        // Two requests a minute: the second reply says "remaining 0, resets in 60 s".
+        let config = EmulatorConfig {
+            rate_limit: RateLimitConfig {
+                limit: 2,
+                window: Duration::from_secs(60),
+            },
+            ..EmulatorConfig::default()
+        };
+        let h = start_with(config).await;
+        let client = DiscordClient::new(&endpoints(&h)).unwrap();
+        let token = sign_in(&h, ids::AVA, ALL_SCOPES).await;
+        client.current_user(&token).await.unwrap();
+        client.current_user(&token).await.unwrap();
+        let error = client.current_user(&token).await.unwrap_err();
+        let Some(wait) = error.retry_after() else {
+            panic!("expected RateLimited, got {error:?}");
+        };
+        assert!(
+            wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        assert_readable(&error, &token);
+        // The third request never left: the headers were enough, no 429 was needed.
+        let stats = h.stats().await;
+        assert_eq!(stats["requests"]["users/@me"], 2);
+        assert_eq!(stats["rate_limited"], 0);
+        client
+            .connections(&token)
+            .await
+            .expect("another route has its own bucket");
     }
 
     #[tokio::test]
