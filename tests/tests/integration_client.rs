@@ -111,12 +111,12 @@ impl Cache {
     }
 }
 
-/// A message a person can read: it says it is about Discord, is one short sentence or two,
-/// quotes no raw JSON or HTML, and never holds the token.
+/// A message a person can read: it says it is about Discord, is one short sentence or two
+/// on one line, quotes no raw JSON or HTML, and never holds the token.
 fn assert_readable(error: &DiscordError, token: &AccessToken) {
     let text = error.to_string();
     assert!(text.contains("Discord"), "{text}");
-    assert!(text.ends_with('.'), "{text}");
+    assert!(!text.contains('\n'), "{text}");
     assert!(text.len() < 250, "{text}");
     assert!(!text.contains('{') && !text.contains('<'), "{text}");
     assert!(!text.contains(token.secret().as_str()), "{text}");
@@ -571,6 +571,15 @@ mod faults {
         // The usual case, a 502 page: Discord (or what is in front of it) is in trouble.
         for error in on_each_route(&rig, json!({"kind": "html"})).await {
             assert_eq!(error, DiscordError::Server { status: 502 });
+        }
+        // A filter's "403 Forbidden" page is not Discord saying a scope is missing: it must
+        // not turn the connections or guilds into "not granted" (and so wipe them from the
+        // cache), it must fail the refresh like any other page that is not Discord's JSON.
+        for error in on_each_route(&rig, json!({"kind": "html", "status": 403})).await {
+            assert!(
+                error.to_string().contains("web page"),
+                "{error:?}: {error}"
+            );
         }
     }
 
