@@ -576,10 +576,7 @@ mod faults {
         // not turn the connections or guilds into "not granted" (and so wipe them from the
         // cache), it must fail the refresh like any other page that is not Discord's JSON.
         for error in on_each_route(&rig, json!({"kind": "html", "status": 403})).await {
-            assert!(
-                error.to_string().contains("web page"),
-                "{error:?}: {error}"
-            );
+            assert!(error.to_string().contains("web page"), "{error:?}: {error}");
         }
     }
 
