@@ -280,8 +280,11 @@ impl DiscordClient {
         if !token.secret().is_empty() {
             message = message.replace(token.secret().as_str(), "[token]");
         }
+        // Only Discord's own JSON refusal means "no access" (which `snapshot` shows as "not
+        // granted"); a 403 web page comes from a filter or proxy and must fail the refresh.
+        let from_discord = kind.as_deref().is_some_and(|t| t.contains("json"));
         match status {
-            StatusCode::FORBIDDEN => DiscordError::Forbidden { message },
+            StatusCode::FORBIDDEN if from_discord => DiscordError::Forbidden { message },
             _ => DiscordError::Api {
                 status: status.as_u16(),
                 message,
