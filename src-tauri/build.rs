@@ -1,3 +1,24 @@
+//! Declares the app's own IPC commands to Tauri, so each one needs an explicit permission in
+//! `capabilities/` before a window may call it (nothing is allowed by default).
+
+const COMMANDS: &[&str] = &[
+    "app_view",
+    "take_notices",
+    "preview_setup",
+    "save_setup",
+    "set_language",
+    "accounts_view",
+    "switch_account",
+    "refresh_account",
+    "start_sign_in",
+    "cancel_sign_in",
+    "log_out",
+    "forget_locally",
+    "log_out_all",
+];
+
 fn main() {
-    tauri_build::build()
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("the Tauri build step");
 }

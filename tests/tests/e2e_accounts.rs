@@ -98,8 +98,11 @@ async fn sign_in_shows_the_profile_connections_and_servers() {
     wait_for(&client, "#servers [data-guild-id]", "Ava's servers").await;
     screenshot(&client, "profile-ava").await;
 
-    // The sign-in stored the tokens in the keychain, never in a file of the data dir.
-    assert_no_token_in_files(&sandbox);
+    // The sign-in stored the tokens in the keychain, never in a file of the data dir, and no
+    // command the window can call hands one to the webview.
+    let token = current_token(&sandbox);
+    assert_no_token_in_files(&sandbox, &token);
+    assert_no_token_reaches_the_webview(&client, &token).await;
     client.close().await.unwrap();
 }
 
@@ -192,22 +195,54 @@ async fn a_restart_without_discord_shows_the_cache_offline() {
     client.close().await.unwrap();
 }
 
-fn assert_no_token_in_files(sandbox: &Sandbox) {
+fn current_token(sandbox: &Sandbox) -> String {
     let out = sandbox.command(&["token"]).output().unwrap();
     let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert!(
-        out.status.success() && !token.is_empty(),
-        "linkcord token works"
+        out.status.success() && token.len() > 10,
+        "linkcord token works: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    token
+}
+
+fn assert_no_token_in_files(sandbox: &Sandbox, token: &str) {
     for entry in walk(sandbox.data_dir.path()) {
         let bytes = std::fs::read(&entry).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         assert!(
-            !text.contains(&token),
+            !text.contains(token),
             "{} holds the access token",
             entry.display()
         );
     }
+}
+
+/// Calls every command that returns data, from inside the webview as the UI would, and checks
+/// that none of the answers holds the token.
+async fn assert_no_token_reaches_the_webview(client: &Client, token: &str) {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const invoke = window.__TAURI_INTERNALS__.invoke;
+        const calls = [
+            ["app_view", {}], ["accounts_view", {}], ["take_notices", {}],
+            ["refresh_account", { id: null }],
+            ["preview_setup", { input: { clientId: "1", clientSecret: null, redirect: "loopback", port: 0 } }],
+        ];
+        Promise.all(calls.map(([cmd, args]) => invoke(cmd, args).then(
+            (r) => JSON.stringify(r), (e) => "error:" + JSON.stringify(e))))
+          .then((answers) => done(answers.join("\n")));
+    "#;
+    let answers = client.execute_async(script, vec![]).await.unwrap();
+    let answers = answers.as_str().unwrap_or_default().to_owned();
+    assert!(
+        answers.contains("ava.nunez"),
+        "the commands answered: {answers}"
+    );
+    assert!(
+        !answers.contains(token),
+        "a command handed the token to the webview"
+    );
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
