@@ -51,6 +51,7 @@ pub async fn save_setup(
         store_secret(&state, secret).await?;
     }
     state.replace_settings(settings).await?;
+    super::links::register_oauth_scheme(&app);
     view(&app, &state).await
 }
 

@@ -2,6 +2,7 @@
 //! The window's own strings live in the UI.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Text {
@@ -12,6 +13,7 @@ pub enum Text {
     NoSignInWaiting,
     LinkRefused,
     SetupFirst,
+    SchemeNotRegistered,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,12 @@ pub fn text(t: Text) -> &'static str {
         }
         (Lang::En, Text::LinkRefused) => "A link was refused",
         (Lang::Fr, Text::LinkRefused) => "Un lien a été refusé",
+        (Lang::En, Text::SchemeNotRegistered) => {
+            "Linkcord could not register itself for Discord's sign-in links; use the loopback redirect instead"
+        }
+        (Lang::Fr, Text::SchemeNotRegistered) => {
+            "Linkcord n’a pas pu s’enregistrer pour les liens de connexion de Discord ; utilisez plutôt la redirection locale"
+        }
         (Lang::En, Text::SetupFirst) => {
             "Set up your Discord application in Linkcord before signing in."
         }
@@ -47,8 +55,29 @@ pub fn text(t: Text) -> &'static str {
     }
 }
 
-/// The system language, read once: French for any `fr*` locale, English otherwise.
+/// The language chosen in the settings: 0 follows the system, 1 English, 2 French.
+static CHOSEN: AtomicU8 = AtomicU8::new(0);
+
+/// Follows the saved language setting (`en`, `fr`, or `None` for the system's).
+pub fn set_language(language: Option<&str>) {
+    let value = match language {
+        Some("en") => 1,
+        Some("fr") => 2,
+        _ => 0,
+    };
+    CHOSEN.store(value, Ordering::Relaxed);
+}
+
 fn lang() -> Lang {
+    match CHOSEN.load(Ordering::Relaxed) {
+        1 => Lang::En,
+        2 => Lang::Fr,
+        _ => system_lang(),
+    }
+}
+
+/// The system language, read once: French for any `fr*` locale, English otherwise.
+fn system_lang() -> Lang {
     static LANG: OnceLock<Lang> = OnceLock::new();
     *LANG.get_or_init(|| {
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]

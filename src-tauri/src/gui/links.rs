@@ -34,6 +34,32 @@ pub fn listen_for_os_links(app: &AppHandle) {
     let _ = app;
 }
 
+/// In deep-link redirect mode Discord sends the browser to `discord-<client id>:`; on Linux
+/// and Windows that scheme must be registered with the OS at run time (the `.deb` registers
+/// only `linkcord:`). A failure is reported, since sign-in in that mode cannot work without it.
+pub fn register_oauth_scheme(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let settings = state.settings();
+    let Some(client_id) = state.client_id() else {
+        return;
+    };
+    if settings.redirect != linkcord_core::config::RedirectMode::DeepLink {
+        return;
+    }
+    #[cfg(any(target_os = "linux", windows))]
+    {
+        use tauri_plugin_deep_link::DeepLinkExt;
+        if let Err(e) = app.deep_link().register(format!("discord-{client_id}")) {
+            notify(
+                app,
+                Notice::error(format!("{}: {e}", text(Text::SchemeNotRegistered))),
+            );
+        }
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
+    let _ = client_id;
+}
+
 /// Acts on one link. Work that talks to Discord or the keychain runs in the background; its
 /// failures come back as notices in the window.
 pub fn handle(app: &AppHandle, link: &str) {

@@ -87,6 +87,7 @@ pub fn run(initial_link: Option<String>) -> i32 {
             };
             handle.state::<AppState>().set_tray_available(tray_ok);
             links::listen_for_os_links(handle);
+            links::register_oauth_scheme(handle);
             if let Some(link) = &initial_link {
                 links::handle(handle, link);
             }

@@ -42,6 +42,7 @@ pub struct SignInHandle {
 impl AppState {
     pub fn load(env: Environment) -> Result<Self, ConfigError> {
         let settings = Settings::load(&env.settings_path())?;
+        super::i18n::set_language(settings.language.as_deref());
         let images = ImageCache::new(&env.data_dir.join("cache").join("images"), &env.endpoints);
         Ok(Self {
             env,
@@ -62,6 +63,7 @@ impl AppState {
     /// Saves new settings to disk first, and only then makes them current.
     pub async fn replace_settings(&self, settings: Settings) -> Result<(), ConfigError> {
         settings.save(&self.env.settings_path())?;
+        super::i18n::set_language(settings.language.as_deref());
         *self.settings.lock().expect("settings lock") = settings;
         *self.session.lock().await = None;
         Ok(())
