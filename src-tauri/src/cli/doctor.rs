@@ -4,12 +4,15 @@
 //! problem that blocks signing in; informational lines never fail it.
 
 use linkcord_core::config::{Environment, RedirectMode, Settings};
-use linkcord_core::discord::{DiscordClient, DiscordError};
-use linkcord_core::oauth::RedirectUri;
+use linkcord_core::discord::{DiscordClient, DiscordError, UserId};
+use linkcord_core::oauth::{RedirectUri, Scopes};
 use linkcord_core::secret::AccessToken;
-use linkcord_core::vault::Vault;
+use linkcord_core::vault::{TokenRecord, Vault, VaultError};
 
 use super::{ExitCode, Failure, context};
+
+/// The account id of the keychain probe: no Discord user has it (ids are timestamps).
+const PROBE_ACCOUNT: &str = "1";
 
 /// One check's result.
 enum Line {
@@ -53,19 +56,37 @@ async fn keychain(env: &Environment) -> Line {
         Ok(vault) => vault,
         Err(e) => return Line::Problem(ExitCode::Keychain, format!("keychain: {e}")),
     };
-    // Reading an entry proves the keychain answers and is unlocked, not just present.
-    match vault.client_secret().await {
-        Ok(secret) => Line::Ok(format!(
-            "keychain: reachable (service \"{}\"); client secret {}",
-            env.keyring_service,
-            if secret.is_some() || env.client_secret().is_some() {
-                "set"
-            } else {
-                "not set (a public client; fine if \"Public Client\" is on in the developer portal)"
-            }
-        )),
-        Err(e) => Line::Problem(ExitCode::Keychain, format!("keychain: {e}")),
+    if let Err(e) = write_probe(&vault).await {
+        return Line::Problem(ExitCode::Keychain, format!("keychain: {e}"));
     }
+    let secret = match vault.client_secret().await {
+        Ok(secret) => secret.is_some() || env.client_secret().is_some(),
+        Err(e) => return Line::Problem(ExitCode::Keychain, format!("keychain: {e}")),
+    };
+    Line::Ok(format!(
+        "keychain: reachable and unlocked (service \"{}\"); client secret {}",
+        env.keyring_service,
+        if secret {
+            "set"
+        } else {
+            "not set (a public client; fine if \"Public Client\" is on in the developer portal)"
+        }
+    ))
+}
+
+/// Writes and deletes a made-up record: a locked keychain can still be searched, so only a
+/// write proves that a sign-in could store its tokens. The "token" is not a secret.
+async fn write_probe(vault: &Vault) -> Result<(), VaultError> {
+    let probe: UserId = PROBE_ACCOUNT.parse().expect("a valid snowflake");
+    let record = TokenRecord {
+        access_token: AccessToken::new("linkcord-doctor-probe".into()),
+        refresh_token: None,
+        expires_at: std::time::SystemTime::now().into(),
+        scopes: Scopes::default(),
+        token_type: "Bearer".into(),
+    };
+    vault.store_tokens(&probe, &record).await?;
+    vault.delete_tokens(&probe).await
 }
 
 fn client_id(env: &Environment, settings: &Settings) -> Line {

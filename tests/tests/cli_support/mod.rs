@@ -335,6 +335,13 @@ impl Harness {
         }
     }
 
+    /// No file under the data dir looks like it holds a token record.
+    pub fn files_are_token_free(&self) -> bool {
+        files_under(self.sandbox.data_dir.path())
+            .iter()
+            .all(|(_, text)| !text.contains("access_token") && !text.contains("refresh_token"))
+    }
+
     pub fn data_file(&self, name: &str) -> PathBuf {
         self.sandbox.data_dir.path().join(name)
     }
