@@ -30,7 +30,7 @@ pub enum What {
 
 /// One document of an account, in Discord's own shape (which is what the cache holds).
 pub enum Doc {
-    Profile(User),
+    Profile(Box<User>),
     Connections(Section<Connection>),
     Guilds(Section<Guild>),
 }
@@ -123,7 +123,7 @@ async fn get(
     what: What,
 ) -> Result<Doc, DiscordError> {
     Ok(match what {
-        What::Profile => Doc::Profile(discord.current_user(token).await?),
+        What::Profile => Doc::Profile(Box::new(discord.current_user(token).await?)),
         What::Connections => Doc::Connections(section(discord.connections(token).await)?),
         What::Guilds => Doc::Guilds(section(discord.guilds(token).await)?),
     })
@@ -192,7 +192,7 @@ fn from_cache(
 fn parse_cached(what: What, value: &Value) -> Option<Doc> {
     let value = value.clone();
     Some(match what {
-        What::Profile => Doc::Profile(serde_json::from_value(value).ok()?),
+        What::Profile => Doc::Profile(Box::new(serde_json::from_value(value).ok()?)),
         What::Connections => Doc::Connections(serde_json::from_value(value).ok()?),
         What::Guilds => Doc::Guilds(serde_json::from_value(value).ok()?),
     })
@@ -257,7 +257,7 @@ fn print_profile(user: &User, endpoints: &Endpoints) {
         row("server tag", tag.clone());
     }
     if !view.badges.is_empty() {
-        let names: Vec<String> = view.badges.iter().map(|b| plain(b)).collect();
+        let names: Vec<String> = view.badges.iter().map(plain).collect();
         row("badges", names.join(", "));
     }
     row("avatar", view.avatar_url.to_string());
