@@ -27,6 +27,7 @@ const TIMINGS_VAR: &str = "LINKCORD_TIMINGS";
 pub async fn run(args: LoginArgs) -> Result<(), Failure> {
     let session = context::session().await?;
     let options = options(&args)?;
+    refuse_deep_link(&session, &options)?;
     cancel_on_ctrl_c(&options.wait);
     let signed_in = session.sign_in(options).await.map_err(login_failure)?;
     let stored_at = epoch_micros();
@@ -92,6 +93,26 @@ fn options(args: &LoginArgs) -> Result<SignInOptions, Failure> {
         on_url: Some(Box::new(show_url)),
         ..SignInOptions::default()
     })
+}
+
+/// A deep link is handed by the OS to the app, never to this process: say what works instead
+/// of waiting for an answer that cannot come.
+fn refuse_deep_link(session: &Session, options: &SignInOptions) -> Result<(), Failure> {
+    let mode = options.redirect.unwrap_or(session.settings().redirect);
+    if mode != RedirectMode::DeepLink {
+        return Ok(());
+    }
+    let port = options.port.unwrap_or(session.settings().port);
+    let uri = match port {
+        0 => "http://127.0.0.1/callback".to_owned(),
+        port => format!("http://127.0.0.1:{port}/callback"),
+    };
+    Err(Failure::new(
+        ExitCode::Usage,
+        format!(
+            "the command line cannot receive deep links; run `linkcord login --redirect loopback` (with {uri} registered as a redirect in the developer portal), or sign in from the app (`linkcord linkcord://login`)"
+        ),
+    ))
 }
 
 /// The address goes to stderr with the progress line: stdout stays for the result.
