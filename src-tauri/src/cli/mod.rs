@@ -178,4 +178,36 @@ mod tests {
         assert_eq!(exit_code(&["linkcord", "https://example.com"]), Some(2));
         assert_eq!(exit_code(&["linkcord", "--version"]), Some(0));
     }
+
+    fn command(args: &[&str]) -> Command {
+        match parse_from(args) {
+            Parsed::Command(command) => command,
+            _ => panic!("{args:?} should parse to a command"),
+        }
+    }
+
+    #[test]
+    fn json_errors_follow_the_json_flag() {
+        assert!(command(&["linkcord", "accounts", "--json"]).wants_json());
+        assert!(command(&["linkcord", "guilds", "--json", "-a", "ava"]).wants_json());
+        assert!(command(&["linkcord", "login", "--json", "--scope", "identify"]).wants_json());
+        assert!(!command(&["linkcord", "token"]).wants_json());
+        assert!(!command(&["linkcord", "profile"]).wants_json());
+    }
+
+    #[test]
+    fn logout_account_and_all_exclude_each_other() {
+        assert_eq!(
+            exit_code(&["linkcord", "logout", "--all", "-a", "x"]),
+            Some(2)
+        );
+        assert!(matches!(
+            command(&["linkcord", "logout", "--all", "--local"]),
+            Command::Logout(args::LogoutArgs {
+                all: true,
+                local: true,
+                ..
+            })
+        ));
+    }
 }
