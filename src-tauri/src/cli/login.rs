@@ -123,6 +123,23 @@ fn show_url(url: &Url) {
 }
 
 /// Ctrl+C cancels the wait; the core then returns `Cancelled` (exit 6) and nothing is stored.
+/// The handler is in place before the browser opens, so no Ctrl+C kills the process instead.
+#[cfg(unix)]
+fn cancel_on_ctrl_c(wait: &WaitOptions) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let cancel = wait.cancel.clone();
+    // Registered now, not when the task first runs.
+    let Ok(mut interrupt) = signal(SignalKind::interrupt()) else {
+        return;
+    };
+    tokio::spawn(async move {
+        if interrupt.recv().await.is_some() {
+            cancel.cancel();
+        }
+    });
+}
+
+#[cfg(not(unix))]
 fn cancel_on_ctrl_c(wait: &WaitOptions) {
     let cancel = wait.cancel.clone();
     tokio::spawn(async move {
