@@ -81,11 +81,15 @@ LINKCORD_BROWSER="$(browser $AVA)" "$LINKCORD" login >/dev/null 2>&1
 if command -v hyperfine >/dev/null; then
   hyperfine --style basic -N --warmup 3 --runs 50 --export-json "$WORK/token.json" \
     "$LINKCORD token" >/dev/null
-  python3 - "$WORK/token.json" <<'PY'
+  # For scale: the same binary doing nothing (loading its GUI libraries is most of it).
+  hyperfine --style basic -N --warmup 3 --runs 50 --export-json "$WORK/version.json" \
+    "$LINKCORD --version" >/dev/null
+  python3 - "$WORK/token.json" "$WORK/version.json" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))["results"][0]
-ms = {k: r[k] * 1000 for k in ("median", "mean", "min", "max")}
-print("median %(median).1f ms  (mean %(mean).1f, min %(min).1f, max %(max).1f ms)" % ms)
+for label, path in (("token", sys.argv[1]), ("--version (start-up floor)", sys.argv[2])):
+    r = json.load(open(path))["results"][0]
+    ms = {k: r[k] * 1000 for k in ("median", "mean", "min", "max")}
+    print(label + ": median %(median).1f ms  (mean %(mean).1f, min %(min).1f, max %(max).1f ms)" % ms)
 PY
 else
   for _ in $(seq 50); do
