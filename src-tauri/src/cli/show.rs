@@ -6,8 +6,7 @@
 //! copy is shown with a note on stderr saying how old it is; a refused token is not "offline"
 //! and is reported as such.
 
-use linkcord_core::accounts::AccountsError;
-use linkcord_core::accounts::{AccountCache, CacheKind};
+use linkcord_core::accounts::{AccountCache, AccountsError, CacheKind};
 use linkcord_core::config::Endpoints;
 use linkcord_core::discord::{
     Connection, ConnectionView, DiscordClient, DiscordError, Guild, GuildView, Section, User,
@@ -55,7 +54,7 @@ pub async fn run(what: What, args: ShowArgs) -> Result<(), Failure> {
 }
 
 /// Why a fetch failed, and whether a cached copy may stand in.
-pub struct Problem {
+struct Problem {
     failure: Failure,
     offline: bool,
 }
@@ -91,7 +90,7 @@ fn unreachable_discord(error: &DiscordError) -> bool {
 
 /// Fetches with a valid token; after a 401, once more with the token the core hands out
 /// instead (refreshed, or the one another process just stored).
-pub async fn fetch(session: &Session, id: &UserId, what: What) -> Result<Doc, Problem> {
+async fn fetch(session: &Session, id: &UserId, what: What) -> Result<Doc, Problem> {
     let token = session.valid_token(id).await?;
     match get(session.discord(), &token, what).await {
         Err(DiscordError::Unauthorized) => {
