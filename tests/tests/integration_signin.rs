@@ -369,3 +369,29 @@ async fn login_usage_errors_are_exit_2() {
     assert!(out.stderr.contains("loopback"), "{out:?}");
     assert_eq!(out.json()["error"]["code"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scopes_not_granted_are_shown_as_such_not_as_errors() {
+    let Some(h) = Harness::start().await else {
+        return;
+    };
+    h.login_as(ids::AVA, &["--scope", "identify", "--scope", "guilds"])
+        .await
+        .expect(0);
+    let connections = h.run(&["connections", "--json"]).await.expect(0).json();
+    assert_eq!(connections, serde_json::json!({"status": "not_granted"}));
+    let out = h.run(&["connections"]).await.expect(0);
+    assert!(
+        out.stdout
+            .contains("`connections` permission was not granted"),
+        "{out:?}"
+    );
+    let guilds = h.run(&["guilds", "--json"]).await.expect(0).json();
+    assert_eq!(guilds["status"], "granted");
+    let profile = h.run(&["profile", "--json"]).await.expect(0).json();
+    assert_eq!(
+        profile["email"],
+        serde_json::Value::Null,
+        "no email scope, no email"
+    );
+}
