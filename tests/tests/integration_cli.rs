@@ -87,3 +87,47 @@ fn a_damaged_settings_file_is_kept_aside_not_fatal() {
         "the damaged file must be kept for the user to look at"
     );
 }
+
+#[test]
+fn help_lists_every_subcommand() {
+    let (code, out, _) = run(&Sandbox::new(), &["--help"]);
+    assert_eq!(code, 0);
+    for command in [
+        "login",
+        "accounts",
+        "switch",
+        "token",
+        "profile",
+        "connections",
+        "guilds",
+        "logout",
+        "config",
+        "doctor",
+    ] {
+        assert!(
+            out.contains(command),
+            "{command} missing from --help: {out}"
+        );
+    }
+    let (_, out, _) = run(&Sandbox::new(), &["login", "--help"]);
+    assert!(
+        !out.contains("--timeout"),
+        "the test-only flag stays hidden"
+    );
+}
+
+#[test]
+fn bad_flags_of_the_account_commands_are_usage_errors() {
+    let sandbox = Sandbox::new();
+    for args in [
+        &["login", "--port", "seventy"][..],
+        &["logout", "--all", "--account", "x"],
+        &["switch"],
+        &["token", "extra"],
+        &["config", "get", "client-secret"],
+    ] {
+        let (code, out, err) = run(&sandbox, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: nothing on stdout: {out}");
+    }
+}

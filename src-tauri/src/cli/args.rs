@@ -1,4 +1,4 @@
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 /// Linkcord: your Discord accounts, their linked accounts and servers, with tokens kept in the
 /// system keychain. Run without a command to open the app.
@@ -15,15 +15,105 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read or change a setting: client-id, redirect, port, scopes, language.
+    /// Sign in to a Discord account in the browser and add it (or update it).
+    Login(LoginArgs),
+    /// List the signed-in accounts; the active one is marked with `*`.
+    Accounts {
+        /// Print JSON (see the README for the shape).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make another signed-in account the active one.
+    Switch {
+        /// The account's user id or username.
+        #[arg(value_name = "USER-ID | USERNAME")]
+        account: String,
+    },
+    /// Print a valid access token for scripts, refreshed first if needed. The only command
+    /// that ever prints a token.
+    Token {
+        /// The account (user id or username); default: the active one.
+        #[arg(long, short = 'a')]
+        account: Option<String>,
+    },
+    /// Show the Discord profile.
+    Profile(ShowArgs),
+    /// Show the accounts linked to the Discord account (YouTube, Twitch, Steam, …).
+    Connections(ShowArgs),
+    /// Show the servers the Discord account is in.
+    Guilds(ShowArgs),
+    /// Sign out: revoke Linkcord's access at Discord, then delete the tokens from the keychain.
+    Logout(LogoutArgs),
+    /// Read or change a setting: client-id, client-secret (set only), redirect, port, scopes,
+    /// language.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Check what signing in needs: the keychain, the client id, the redirect URI to register,
+    /// deep-link registration and whether Discord can be reached.
+    Doctor,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// How Discord sends the browser back: `loopback` (a listener on 127.0.0.1) or
+    /// `deep-link`; default: the `redirect` setting.
+    #[arg(long, value_name = "loopback|deep-link")]
+    pub redirect: Option<String>,
+    /// The loopback port (0: any free port); default: the `port` setting.
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// A scope to ask for (repeat for several); default: the `scopes` setting.
+    #[arg(long = "scope", value_name = "S")]
+    pub scopes: Vec<String>,
+    /// Print JSON (see the README for the shape).
+    #[arg(long)]
+    pub json: bool,
+    /// Give up after this many seconds without an answer from the browser (default 300).
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The account (user id or username); default: the active one.
+    #[arg(long, short = 'a')]
+    pub account: Option<String>,
+    /// Print JSON (see the README for the shape).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The account (user id or username); default: the active one.
+    #[arg(long, short = 'a', conflicts_with = "all")]
+    pub account: Option<String>,
+    /// Every signed-in account.
+    #[arg(long)]
+    pub all: bool,
+    /// Only remove the account from this computer, without telling Discord (for when Discord
+    /// cannot be reached). Linkcord then stays authorised in Discord's settings.
+    #[arg(long)]
+    pub local: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Print a setting's value.
+    /// Print a setting's value (never the client secret).
     Get { key: String },
-    /// Change a setting.
+    /// Change a setting. For client-secret, `-` reads the value from standard input and an
+    /// empty value removes it.
     Set { key: String, value: String },
+}
+
+impl Command {
+    /// Whether the user asked for JSON, so errors are printed as JSON too.
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Self::Login(args) => args.json,
+            Self::Accounts { json } => *json,
+            Self::Profile(args) | Self::Connections(args) | Self::Guilds(args) => args.json,
+            _ => false,
+        }
+    }
 }

@@ -1,6 +1,4 @@
 /// The exit codes of DESIGN.md §3. Scripts depend on them: never renumber.
-// The account, keychain, Discord and sign-in codes are used by the commands of issue 4.
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     Usage,
@@ -21,6 +19,18 @@ impl ExitCode {
             Self::Keychain => 4,
             Self::Discord => 5,
             Self::LoginFailed => 6,
+        }
+    }
+
+    /// The code the core chose (`SessionError::exit_code`); anything unknown is `Other`.
+    pub fn from_code(code: i32) -> Self {
+        match code {
+            2 => Self::Usage,
+            3 => Self::NoAccount,
+            4 => Self::Keychain,
+            5 => Self::Discord,
+            6 => Self::LoginFailed,
+            _ => Self::Other,
         }
     }
 }

@@ -3,9 +3,17 @@
 //! Parsing happens before any window exists, so a bad argument or a malformed link gives a
 //! clear message and a non-zero exit instead of a window that cannot do what was asked.
 
+mod accounts;
 mod args;
 mod config_cmd;
+mod context;
+mod doctor;
 mod exit;
+mod login;
+mod logout;
+mod output;
+mod show;
+mod token;
 
 use clap::Parser;
 
@@ -69,19 +77,52 @@ fn check_link(link: &str) -> Result<(), String> {
 
 /// Runs a subcommand and returns the exit code.
 pub fn run(command: Command) -> i32 {
+    let json = command.wants_json();
     let result = match command {
-        Command::Config(cmd) => config_cmd::run(cmd),
+        // Settings are plain files: no runtime, no keychain, no network.
+        Command::Config(args::ConfigCommand::Get { key }) => config_cmd::get(&key),
+        command => runtime().and_then(|rt| rt.block_on(dispatch(command))),
     };
     match result {
         Ok(()) => 0,
         Err(failure) => {
             eprintln!("linkcord: {}", failure.message);
+            if json {
+                output::error_json(&failure);
+            }
             failure.code.code()
         }
     }
 }
 
+/// One thread is plenty for a command: the waits are on the network and the keychain.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(ExitCode::Other, format!("could not start: {e}")))
+}
+
+async fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Login(args) => login::run(args).await,
+        Command::Accounts { json } => accounts::list(json).await,
+        Command::Switch { account } => accounts::switch(&account).await,
+        Command::Token { account } => token::run(account.as_deref()).await,
+        Command::Profile(args) => show::run(show::What::Profile, args).await,
+        Command::Connections(args) => show::run(show::What::Connections, args).await,
+        Command::Guilds(args) => show::run(show::What::Guilds, args).await,
+        Command::Logout(args) => logout::run(args).await,
+        Command::Config(args::ConfigCommand::Set { key, value }) => {
+            config_cmd::set(&key, &value).await
+        }
+        Command::Config(args::ConfigCommand::Get { key }) => config_cmd::get(&key),
+        Command::Doctor => doctor::run().await,
+    }
+}
+
 /// A failed subcommand: what to tell the user and which exit code says it.
+#[derive(Debug)]
 pub struct Failure {
     pub code: ExitCode,
     pub message: String,
@@ -93,6 +134,13 @@ impl Failure {
             code,
             message: message.to_string(),
         }
+    }
+}
+
+/// The core's errors already say what to do and carry their exit code; none holds a token.
+impl From<linkcord_core::session::SessionError> for Failure {
+    fn from(error: linkcord_core::session::SessionError) -> Self {
+        Self::new(ExitCode::from_code(error.exit_code()), error)
     }
 }
 
@@ -129,5 +177,37 @@ mod tests {
         assert_eq!(exit_code(&["linkcord", "linkcord://explode"]), Some(2));
         assert_eq!(exit_code(&["linkcord", "https://example.com"]), Some(2));
         assert_eq!(exit_code(&["linkcord", "--version"]), Some(0));
+    }
+
+    fn command(args: &[&str]) -> Command {
+        match parse_from(args) {
+            Parsed::Command(command) => command,
+            _ => panic!("{args:?} should parse to a command"),
+        }
+    }
+
+    #[test]
+    fn json_errors_follow_the_json_flag() {
+        assert!(command(&["linkcord", "accounts", "--json"]).wants_json());
+        assert!(command(&["linkcord", "guilds", "--json", "-a", "ava"]).wants_json());
+        assert!(command(&["linkcord", "login", "--json", "--scope", "identify"]).wants_json());
+        assert!(!command(&["linkcord", "token"]).wants_json());
+        assert!(!command(&["linkcord", "profile"]).wants_json());
+    }
+
+    #[test]
+    fn logout_account_and_all_exclude_each_other() {
+        assert_eq!(
+            exit_code(&["linkcord", "logout", "--all", "-a", "x"]),
+            Some(2)
+        );
+        assert!(matches!(
+            command(&["linkcord", "logout", "--all", "--local"]),
+            Command::Logout(args::LogoutArgs {
+                all: true,
+                local: true,
+                ..
+            })
+        ));
     }
 }

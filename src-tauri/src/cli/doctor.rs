@@ -1,0 +1,172 @@
+//! `linkcord doctor`: what signing in needs, one line per check, each with what to do.
+//!
+//! Checks run in the order a person would fix them. The exit code is that of the first
+//! problem that blocks signing in; informational lines never fail it.
+
+use linkcord_core::config::{Environment, RedirectMode, Settings};
+use linkcord_core::discord::{DiscordClient, DiscordError, UserId};
+use linkcord_core::oauth::{RedirectUri, Scopes};
+use linkcord_core::secret::AccessToken;
+use linkcord_core::vault::{TokenRecord, Vault, VaultError};
+
+use super::{ExitCode, Failure, context};
+
+/// The account id of the keychain probe: no Discord user has it (ids are timestamps).
+const PROBE_ACCOUNT: &str = "1";
+
+/// One check's result.
+enum Line {
+    Ok(String),
+    Info(String),
+    /// Blocks signing in, with the exit code that says which kind.
+    Problem(ExitCode, String),
+}
+
+pub async fn run() -> Result<(), Failure> {
+    let env = context::environment()?;
+    let settings = context::settings(&env)?;
+    let mut lines = vec![keychain(&env).await];
+    lines.push(client_id(&env, &settings));
+    lines.push(redirect(&env, &settings));
+    lines.extend(deep_link(&env, &settings));
+    lines.push(reachable(&env).await);
+    let mut blocking = None;
+    for line in &lines {
+        match line {
+            Line::Ok(text) => println!("ok       {text}"),
+            Line::Info(text) => println!("info     {text}"),
+            Line::Problem(code, text) => {
+                println!("problem  {text}");
+                blocking.get_or_insert(*code);
+            }
+        }
+    }
+    match blocking {
+        Some(code) => Err(Failure::new(code, "something above blocks signing in")),
+        None => Ok(()),
+    }
+}
+
+fn client_id_of(env: &Environment, settings: &Settings) -> Option<String> {
+    env.client_id.clone().or_else(|| settings.client_id.clone())
+}
+
+async fn keychain(env: &Environment) -> Line {
+    let vault = match Vault::open_platform(&env.keyring_service).await {
+        Ok(vault) => vault,
+        Err(e) => return Line::Problem(ExitCode::Keychain, format!("keychain: {e}")),
+    };
+    if let Err(e) = write_probe(&vault).await {
+        return Line::Problem(ExitCode::Keychain, format!("keychain: {e}"));
+    }
+    let secret = match vault.client_secret().await {
+        Ok(secret) => secret.is_some() || env.client_secret().is_some(),
+        Err(e) => return Line::Problem(ExitCode::Keychain, format!("keychain: {e}")),
+    };
+    Line::Ok(format!(
+        "keychain: reachable and unlocked (service \"{}\"); client secret {}",
+        env.keyring_service,
+        if secret {
+            "set"
+        } else {
+            "not set (a public client; fine if \"Public Client\" is on in the developer portal)"
+        }
+    ))
+}
+
+/// Writes and deletes a made-up record: a locked keychain can still be searched, so only a
+/// write proves that a sign-in could store its tokens. The "token" is not a secret.
+async fn write_probe(vault: &Vault) -> Result<(), VaultError> {
+    let probe: UserId = PROBE_ACCOUNT.parse().expect("a valid snowflake");
+    let record = TokenRecord {
+        access_token: AccessToken::new("linkcord-doctor-probe".into()),
+        refresh_token: None,
+        expires_at: std::time::SystemTime::now().into(),
+        scopes: Scopes::default(),
+        token_type: "Bearer".into(),
+    };
+    vault.store_tokens(&probe, &record).await?;
+    vault.delete_tokens(&probe).await
+}
+
+fn client_id(env: &Environment, settings: &Settings) -> Line {
+    match client_id_of(env, settings) {
+        Some(id) => Line::Ok(format!("client id: {id}")),
+        None => Line::Problem(
+            ExitCode::Usage,
+            "client id: not set; copy the Application ID from https://discord.com/developers/applications and run `linkcord config set client-id <id>`".into(),
+        ),
+    }
+}
+
+fn redirect(env: &Environment, settings: &Settings) -> Line {
+    let mut settings = settings.clone();
+    if settings.client_id.is_none() {
+        settings.client_id = env.client_id.clone();
+    }
+    match settings.redirect_uri() {
+        Some(uri) => Line::Info(format!(
+            "redirect URI: register exactly {uri} under OAuth2 → Redirects in the developer portal"
+        )),
+        None => Line::Info("redirect URI: set the client id first".into()),
+    }
+}
+
+/// The deep-link scheme only matters in deep-link mode, and only the app can receive it.
+fn deep_link(env: &Environment, settings: &Settings) -> Option<Line> {
+    let id = client_id_of(env, settings)?;
+    let scheme = RedirectUri::deep_link_scheme(&id);
+    let registered = scheme_handler(&scheme);
+    Some(match (settings.redirect, registered) {
+        (_, Some(true)) => Line::Ok(format!("deep link: {scheme}: is registered")),
+        (RedirectMode::Loopback, _) => Line::Info(format!(
+            "deep link: {scheme}: not registered (only needed with `config set redirect deep-link`)"
+        )),
+        (RedirectMode::DeepLink, Some(false)) => Line::Problem(
+            ExitCode::Usage,
+            format!(
+                "deep link: {scheme}: is not registered with the system; start the app once so it registers, or use `linkcord config set redirect loopback`"
+            ),
+        ),
+        (RedirectMode::DeepLink, None) => Line::Info(format!(
+            "deep link: could not check whether {scheme}: is registered; the app registers it when it starts"
+        )),
+    })
+}
+
+/// Whether the desktop knows a handler for `scheme:`; `None` when this cannot be checked.
+#[cfg(target_os = "linux")]
+fn scheme_handler(scheme: &str) -> Option<bool> {
+    let out = std::process::Command::new("xdg-mime")
+        .args(["query", "default", &format!("x-scheme-handler/{scheme}")])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    Some(out.status.success() && !String::from_utf8_lossy(&out.stdout).trim().is_empty())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn scheme_handler(_: &str) -> Option<bool> {
+    None
+}
+
+/// Any HTTP answer means Discord is reachable. The request carries a made-up token, so a 401
+/// is the expected answer; no real token is ever sent for a check.
+async fn reachable(env: &Environment) -> Line {
+    let base = env.endpoints.discord_base().to_string();
+    let client = match DiscordClient::new(&env.endpoints) {
+        Ok(client) => client,
+        Err(e) => return Line::Problem(ExitCode::Discord, format!("Discord ({base}): {e}")),
+    };
+    let probe = AccessToken::new("linkcord-doctor-probe".into());
+    match client.authorization(&probe).await {
+        Ok(_)
+        | Err(
+            DiscordError::Unauthorized
+            | DiscordError::Forbidden { .. }
+            | DiscordError::Api { .. }
+            | DiscordError::RateLimited { .. },
+        ) => Line::Ok(format!("Discord: reachable at {base}")),
+        Err(e) => Line::Problem(ExitCode::Discord, format!("Discord ({base}): {e}")),
+    }
+}

@@ -1,0 +1,191 @@
+//! `linkcord login`: the browser sign-in, then a first fetch of everything the account shows.
+//!
+//! The core does the OAuth work (listener, state, PKCE, exchange, keychain, index). This file
+//! adds what a terminal needs: the address printed in case no browser opened, a progress line,
+//! Ctrl+C as a clean cancel, and the connections and servers cached straight away so
+//! `connections` and `guilds` have something to show offline. The profile was cached by the
+//! core from the `/users/@me` answer it read anyway, so it is not fetched a second time.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use linkcord_core::accounts::AccountsError;
+use linkcord_core::config::RedirectMode;
+use linkcord_core::discord::UserId;
+use linkcord_core::oauth::{OAuthError, Scopes, WaitOptions};
+use linkcord_core::session::{Session, SessionError, SignInOptions};
+use serde_json::json;
+use url::Url;
+
+use super::accounts::{account_json, describe};
+use super::args::LoginArgs;
+use super::show::{Doc, section, store};
+use super::{ExitCode, Failure, context, output};
+
+/// Set to print when the account was stored and when its data was cached (for benchmarks).
+const TIMINGS_VAR: &str = "LINKCORD_TIMINGS";
+
+pub async fn run(args: LoginArgs) -> Result<(), Failure> {
+    let session = context::session().await?;
+    let options = options(&args)?;
+    refuse_deep_link(&session, &options)?;
+    cancel_on_ctrl_c(&options.wait);
+    let signed_in = session.sign_in(options).await.map_err(login_failure)?;
+    let stored_at = epoch_micros();
+    let account = signed_in.account;
+    cache_the_rest(&session, &account.id).await;
+    if std::env::var_os(TIMINGS_VAR).is_some() {
+        output::note(format!(
+            "timing: stored_at_us={stored_at} cached_at_us={}",
+            epoch_micros()
+        ));
+    }
+    if let Some(warning) = &signed_in.warning {
+        output::warn(warning);
+    }
+    if args.json {
+        output::json(&json!({
+            "account": account_json(&account, true),
+            "newAccount": signed_in.new_account,
+        }));
+    } else if signed_in.new_account {
+        println!(
+            "Signed in as {}; it is now the active account.",
+            describe(&account)
+        );
+    } else {
+        println!(
+            "Signed in again as {}; its sign-in was renewed and it is now the active account.",
+            describe(&account)
+        );
+    }
+    Ok(())
+}
+
+fn options(args: &LoginArgs) -> Result<SignInOptions, Failure> {
+    let redirect = match &args.redirect {
+        Some(text) => Some(
+            text.parse::<RedirectMode>()
+                .map_err(|e| Failure::new(ExitCode::Usage, e))?,
+        ),
+        None => None,
+    };
+    let scopes = if args.scopes.is_empty() {
+        None
+    } else {
+        let scopes = Scopes::new(&args.scopes);
+        if !scopes.contains("identify") {
+            return Err(Failure::new(
+                ExitCode::Usage,
+                "the scopes must include `identify`, which Linkcord needs to know who signed in",
+            ));
+        }
+        Some(scopes)
+    };
+    let mut wait = WaitOptions::default();
+    if let Some(seconds) = args.timeout {
+        wait.timeout = Duration::from_secs(seconds);
+    }
+    Ok(SignInOptions {
+        redirect,
+        port: args.port,
+        scopes,
+        wait,
+        on_url: Some(Box::new(show_url)),
+        ..SignInOptions::default()
+    })
+}
+
+/// A deep link is handed by the OS to the app, never to this process: say what works instead
+/// of waiting for an answer that cannot come.
+fn refuse_deep_link(session: &Session, options: &SignInOptions) -> Result<(), Failure> {
+    let mode = options.redirect.unwrap_or(session.settings().redirect);
+    if mode != RedirectMode::DeepLink {
+        return Ok(());
+    }
+    let port = options.port.unwrap_or(session.settings().port);
+    let uri = match port {
+        0 => "http://127.0.0.1/callback".to_owned(),
+        port => format!("http://127.0.0.1:{port}/callback"),
+    };
+    Err(Failure::new(
+        ExitCode::Usage,
+        format!(
+            "the command line cannot receive deep links; run `linkcord login --redirect loopback` (with {uri} registered as a redirect in the developer portal), or sign in from the app (`linkcord linkcord://login`)"
+        ),
+    ))
+}
+
+/// The address goes to stderr with the progress line: stdout stays for the result.
+fn show_url(url: &Url) {
+    output::note(format!(
+        "Opening Discord in your browser. If nothing opened, open this address:\n  {url}\nWaiting for you to approve in your browser… (Ctrl+C to cancel)"
+    ));
+}
+
+/// Ctrl+C cancels the wait; the core then returns `Cancelled` (exit 6) and nothing is stored.
+/// The handler is in place before the browser opens, so no Ctrl+C kills the process instead.
+#[cfg(unix)]
+fn cancel_on_ctrl_c(wait: &WaitOptions) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let cancel = wait.cancel.clone();
+    // Registered now, not when the task first runs.
+    let Ok(mut interrupt) = signal(SignalKind::interrupt()) else {
+        return;
+    };
+    tokio::spawn(async move {
+        if interrupt.recv().await.is_some() {
+            cancel.cancel();
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn cancel_on_ctrl_c(wait: &WaitOptions) {
+    let cancel = wait.cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.cancel();
+        }
+    });
+}
+
+/// A code Discord refuses during a login (replayed, expired) means this login failed, not
+/// that a stored account needs signing in again: exit 6 rather than the core's 3.
+fn login_failure(error: SessionError) -> Failure {
+    let refused = matches!(
+        &error,
+        SessionError::OAuth(OAuthError::InvalidGrant { .. })
+            | SessionError::Accounts(AccountsError::OAuth(OAuthError::InvalidGrant { .. }))
+    );
+    let mut failure = Failure::from(error);
+    if refused {
+        failure.code = ExitCode::LoginFailed;
+    }
+    failure
+}
+
+/// Fetches connections and servers together and caches them. A failure here does not undo the
+/// sign-in: the commands that show them will try again.
+async fn cache_the_rest(session: &Session, id: &UserId) {
+    let token = match session.valid_token(id).await {
+        Ok(token) => token,
+        Err(e) => return output::warn(format!("could not fetch the account's data yet: {e}")),
+    };
+    let discord = session.discord();
+    let (connections, guilds) = tokio::join!(discord.connections(&token), discord.guilds(&token));
+    match section(connections) {
+        Ok(s) => store(session, id, &Doc::Connections(s)),
+        Err(e) => output::warn(format!("could not fetch the linked accounts yet: {e}")),
+    }
+    match section(guilds) {
+        Ok(s) => store(session, id, &Doc::Guilds(s)),
+        Err(e) => output::warn(format!("could not fetch the servers yet: {e}")),
+    }
+}
+
+fn epoch_micros() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros())
+        .unwrap_or_default()
+}

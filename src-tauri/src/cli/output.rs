@@ -1,0 +1,57 @@
+//! Printing: JSON for scripts on stdout, short human lines, and notes on stderr.
+//!
+//! Everything a script parses goes to stdout; progress, warnings and "offline" notes go to
+//! stderr so they never corrupt it. Nothing printed here ever holds a token: the values come
+//! from views and account entries, which have none.
+
+use linkcord_core::accounts::CachedDoc;
+use serde::Serialize;
+use serde_json::json;
+
+use super::Failure;
+
+/// Prints a value as pretty JSON on stdout.
+pub fn json(value: &impl Serialize) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        // Only a map with non-string keys fails, and none of ours has one.
+        Err(e) => eprintln!("linkcord: could not write JSON: {e}"),
+    }
+}
+
+/// `{"error": {"code": <exit code>, "message": "..."}}` on stdout, for `--json` callers.
+pub fn error_json(failure: &Failure) {
+    json(&json!({
+        "error": { "code": failure.code.code(), "message": failure.message }
+    }));
+}
+
+/// A warning that does not stop the command.
+pub fn warn(message: impl std::fmt::Display) {
+    eprintln!("linkcord: warning: {message}");
+}
+
+/// A progress or information line on stderr.
+pub fn note(message: impl std::fmt::Display) {
+    eprintln!("{message}");
+}
+
+/// When a cached document was fetched, as RFC 3339 (its own serialised form, which saves this
+/// crate a dependency on `time`).
+pub fn fetched_at(doc: &CachedDoc) -> String {
+    serde_json::to_value(doc)
+        .ok()
+        .and_then(|v| v.get("fetchedAt")?.as_str().map(whole_seconds))
+        .unwrap_or_else(|| "an unknown time".into())
+}
+
+/// `2026-11-25T19:12:55.141Z` → `2026-11-25T19:12:55Z`: fractions are noise to a person.
+fn whole_seconds(text: &str) -> String {
+    match text.split_once('.') {
+        Some((head, rest)) => format!(
+            "{head}{}",
+            rest.trim_start_matches(|c: char| c.is_ascii_digit())
+        ),
+        None => text.to_owned(),
+    }
+}
