@@ -1,16 +1,14 @@
-//! `linkcord login`: the browser sign-in, then a first fetch of everything the account shows.
+//! `linkcord login`: the browser sign-in.
 //!
-//! The core does the OAuth work (listener, state, PKCE, exchange, keychain, index). This file
-//! adds what a terminal needs: the address printed in case no browser opened, a progress line,
-//! Ctrl+C as a clean cancel, and the connections and servers cached straight away so
-//! `connections` and `guilds` have something to show offline. The profile was cached by the
-//! core from the `/users/@me` answer it read anyway, so it is not fetched a second time.
+//! The core does the OAuth work (listener, state, PKCE, exchange, keychain, index) and caches
+//! profile, connections and servers with the sign-in, so `connections` and `guilds` have
+//! something to show offline. This file adds what a terminal needs: the address printed in
+//! case no browser opened, a progress line, Ctrl+C as a clean cancel.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use linkcord_core::accounts::AccountsError;
 use linkcord_core::config::RedirectMode;
-use linkcord_core::discord::UserId;
 use linkcord_core::oauth::{OAuthError, Scopes, WaitOptions};
 use linkcord_core::session::{Session, SessionError, SignInOptions};
 use serde_json::json;
@@ -18,7 +16,6 @@ use url::Url;
 
 use super::accounts::{account_json, describe};
 use super::args::LoginArgs;
-use super::show::{Doc, section, store};
 use super::{ExitCode, Failure, context, output};
 
 /// Set to print when the account was stored and when its data was cached (for benchmarks).
@@ -31,8 +28,8 @@ pub async fn run(args: LoginArgs) -> Result<(), Failure> {
     cancel_on_ctrl_c(&options.wait);
     let signed_in = session.sign_in(options).await.map_err(login_failure)?;
     let stored_at = epoch_micros();
+    // The core cached the profile, connections and servers with the sign-in itself.
     let account = signed_in.account;
-    cache_the_rest(&session, &account.id).await;
     if std::env::var_os(TIMINGS_VAR).is_some() {
         output::note(format!(
             "timing: stored_at_us={stored_at} cached_at_us={}",
@@ -162,25 +159,6 @@ fn login_failure(error: SessionError) -> Failure {
         failure.code = ExitCode::LoginFailed;
     }
     failure
-}
-
-/// Fetches connections and servers together and caches them. A failure here does not undo the
-/// sign-in: the commands that show them will try again.
-async fn cache_the_rest(session: &Session, id: &UserId) {
-    let token = match session.valid_token(id).await {
-        Ok(token) => token,
-        Err(e) => return output::warn(format!("could not fetch the account's data yet: {e}")),
-    };
-    let discord = session.discord();
-    let (connections, guilds) = tokio::join!(discord.connections(&token), discord.guilds(&token));
-    match section(connections) {
-        Ok(s) => store(session, id, &Doc::Connections(s)),
-        Err(e) => output::warn(format!("could not fetch the linked accounts yet: {e}")),
-    }
-    match section(guilds) {
-        Ok(s) => store(session, id, &Doc::Guilds(s)),
-        Err(e) => output::warn(format!("could not fetch the servers yet: {e}")),
-    }
 }
 
 fn epoch_micros() -> u128 {

@@ -70,8 +70,8 @@ async fn finish(
         Ok(signed_in) => {
             let id = signed_in.account.id.clone();
             state.forget_live(&id);
+            // The sign-in fetched and cached everything: no refresh needed.
             accounts::publish(app).await;
-            accounts::spawn_refresh(app, id.clone());
             SignInStatus::Done { account: id }
         }
         Err(linkcord_core::session::SessionError::OAuth(

@@ -73,7 +73,7 @@ impl Session {
 
     /// Writes the three parts of a snapshot to the cache. A cache that cannot be written is
     /// logged, not fatal: the fresh data is still shown.
-    fn cache_snapshot(&self, account: &UserId, snapshot: &Snapshot, at: OffsetDateTime) {
+    pub(super) fn cache_snapshot(&self, account: &UserId, snapshot: &Snapshot, at: OffsetDateTime) {
         let parts = [
             (CacheKind::Profile, serde_json::to_value(&snapshot.user)),
             (

@@ -83,6 +83,7 @@ fn answer(seen: &Seen, issued: &Mutex<Vec<String>>, revoke_fails: &Mutex<bool>) 
                 ),
             )
         }
+        "/api/v10/users/@me/connections" | "/api/v10/users/@me/guilds" => (200, "[]".into()),
         _ => (404, r#"{"message":"404: Not Found","code":0}"#.into()),
     }
 }
