@@ -23,12 +23,25 @@ async fn sandbox_for(emulator: &RunningEmulator) -> Sandbox {
     sandbox
 }
 
+/// Clicks "Add account" (the stand-in browser approves), waits for the panel to say it is
+/// done, and closes it.
 async fn sign_in(client: &Client) {
-    wait_for(client, "#add-account", "the add-account button")
-        .await
+    click(client, "#add-account", "the add-account button").await;
+    wait_for(
+        client,
+        "#sign-in-panel[data-state='done']",
+        "the signed-in message",
+    )
+    .await;
+    click(client, "#close-sign-in", "the close button").await;
+}
+
+async fn click(client: &Client, css: &str, what: &str) {
+    let element = wait_for(client, css, what).await;
+    element
         .click()
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("could not click {what} ({css}): {e}"));
 }
 
 async fn connections_shown(client: &Client) -> Vec<String> {
