@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "preview_setup",
     "save_setup",
     "set_language",
+    "set_start_at_login",
     "accounts_view",
     "switch_account",
     "refresh_account",

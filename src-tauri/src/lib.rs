@@ -12,7 +12,7 @@ pub mod models;
 pub fn run() -> i32 {
     init_logging();
     match cli::parse() {
-        cli::Parsed::Gui { link } => gui::run(link),
+        cli::Parsed::Gui { link, hidden } => gui::run(link, hidden),
         cli::Parsed::Command(command) => cli::run(command),
         cli::Parsed::Exit(code) => code,
     }

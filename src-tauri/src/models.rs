@@ -18,6 +18,8 @@ pub struct AppView {
     pub redirect_uri: Option<String>,
     /// The accounts, and the active one's cached data, for an instant first paint.
     pub accounts: AccountsView,
+    /// Linkcord starts, in the tray, when the user logs in to their computer.
+    pub start_at_login: bool,
 }
 
 /// Every account, and what the window shows of the active one.

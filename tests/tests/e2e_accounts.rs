@@ -110,6 +110,14 @@ async fn sign_in_shows_the_profile_connections_and_servers() {
     assert_eq!(shown, want);
     wait_for(&client, "#servers [data-guild-id]", "Ava's servers").await;
     screenshot(&client, "profile-ava").await;
+    for (section, name) in [
+        ("connections", "connections-ava"),
+        ("servers", "servers-ava"),
+    ] {
+        let scroll = format!("document.getElementById('{section}').scrollIntoView()");
+        client.execute(&scroll, vec![]).await.unwrap();
+        screenshot(&client, name).await;
+    }
 
     // The sign-in stored the tokens in the keychain, never in a file of the data dir, and no
     // command the window can call hands one to the webview.

@@ -284,4 +284,18 @@ describe("settings", () => {
     expect(document.querySelector("main")?.getAttribute("data-screen")).toBe("accounts");
     await screen.findByRole("navigation", { name: "Accounts" });
   });
+
+  it("turns starting at login on and shows what the backend reports", async () => {
+    const accounts = twoAccounts();
+    const { calls } = await start(accounts, {
+      preview_setup: () => ({ redirectUri: "http://127.0.0.1:53134/callback", problem: null }),
+      set_start_at_login: (args) => ({ ...appView(accounts), startAtLogin: args.enabled }),
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Discord application settings" }));
+    const box = screen.getByLabelText("Start Linkcord in the tray when I log in") as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    await fireEvent.click(box);
+    await waitFor(() => expect(callsTo(calls, "set_start_at_login")).toEqual([{ enabled: true }]));
+    await waitFor(() => expect((screen.getByLabelText("Start Linkcord in the tray when I log in") as HTMLInputElement).checked).toBe(true));
+  });
 });

@@ -11,6 +11,10 @@ pub struct Cli {
     /// A link to open in the app: linkcord://login or linkcord://switch/<account id>.
     #[arg(value_name = "LINK")]
     pub link: Option<String>,
+
+    /// Start in the tray without showing the window (used when starting at login).
+    #[arg(long)]
+    pub hidden: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -22,8 +22,9 @@ pub use exit::ExitCode;
 
 /// What the process should do.
 pub enum Parsed {
-    /// Start the desktop app, optionally handling a link once it is up.
-    Gui { link: Option<String> },
+    /// Start the desktop app, optionally handling a link once it is up, optionally in the
+    /// tray only.
+    Gui { link: Option<String>, hidden: bool },
     /// Run a subcommand and exit.
     Command(Command),
     /// Parsing already printed what to say (help, version or an error); exit with this code.
@@ -55,13 +56,19 @@ where
         Some(command) => Parsed::Command(command),
         None => match cli.link {
             Some(link) => match check_link(&link) {
-                Ok(()) => Parsed::Gui { link: Some(link) },
+                Ok(()) => Parsed::Gui {
+                    link: Some(link),
+                    hidden: cli.hidden,
+                },
                 Err(message) => {
                     eprintln!("linkcord: {message}");
                     Parsed::Exit(ExitCode::Usage.code())
                 }
             },
-            None => Parsed::Gui { link: None },
+            None => Parsed::Gui {
+                link: None,
+                hidden: cli.hidden,
+            },
         },
     }
 }
@@ -159,7 +166,22 @@ mod tests {
     fn no_argument_starts_the_gui() {
         assert!(matches!(
             parse_from(["linkcord"]),
-            Parsed::Gui { link: None }
+            Parsed::Gui { link: None, .. }
+        ));
+    }
+
+    #[test]
+    fn hidden_starts_in_the_tray_only() {
+        assert!(matches!(
+            parse_from(["linkcord", "--hidden"]),
+            Parsed::Gui {
+                link: None,
+                hidden: true
+            }
+        ));
+        assert!(matches!(
+            parse_from(["linkcord"]),
+            Parsed::Gui { hidden: false, .. }
         ));
     }
 
@@ -167,7 +189,7 @@ mod tests {
     fn a_valid_link_starts_the_gui_with_it() {
         assert!(matches!(
             parse_from(["linkcord", "linkcord://switch/42"]),
-            Parsed::Gui { link: Some(_) }
+            Parsed::Gui { link: Some(_), .. }
         ));
     }
 

@@ -70,6 +70,24 @@ pub async fn set_language(
     view(&app, &state).await
 }
 
+/// Turns starting at login (in the tray, window hidden) on or off.
+#[tauri::command]
+pub async fn set_start_at_login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> Result<AppView, CommandError> {
+    use tauri_plugin_autostart::ManagerExt;
+    let launcher = app.autolaunch();
+    let result = if enabled {
+        launcher.enable()
+    } else {
+        launcher.disable()
+    };
+    result.map_err(|e| CommandError::new(ErrorKind::Other, e))?;
+    view(&app, &state).await
+}
+
 #[tauri::command]
 pub async fn accounts_view(app: AppHandle) -> Result<AccountsView, CommandError> {
     accounts::view(&app).await
@@ -157,10 +175,15 @@ async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError
             AccountsView::default()
         }
     };
+    let start_at_login = {
+        use tauri_plugin_autostart::ManagerExt;
+        app.autolaunch().is_enabled().unwrap_or(false)
+    };
     Ok(AppView {
         screen,
         redirect_uri: settings.redirect_uri(),
         settings,
         accounts,
+        start_at_login,
     })
 }

@@ -36,7 +36,7 @@ fn start_background_work(app: &tauri::AppHandle) {
 }
 
 /// Starts the app and returns its exit code once it quits.
-pub fn run(initial_link: Option<String>) -> i32 {
+pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
     let env = match Environment::from_env() {
         Ok(env) => env,
         Err(e) => {
@@ -59,6 +59,10 @@ pub fn run(initial_link: Option<String>) -> i32 {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
         .manage(state)
         .register_asynchronous_uri_scheme_protocol(images::SCHEME, images::handle)
         .invoke_handler(tauri::generate_handler![
@@ -67,6 +71,7 @@ pub fn run(initial_link: Option<String>) -> i32 {
             commands::preview_setup,
             commands::save_setup,
             commands::set_language,
+            commands::set_start_at_login,
             commands::accounts_view,
             commands::switch_account,
             commands::refresh_account,
@@ -92,6 +97,11 @@ pub fn run(initial_link: Option<String>) -> i32 {
                 links::handle(handle, link);
             }
             start_background_work(handle);
+            // The window is created hidden (tauri.conf.json) so a start at login never
+            // flashes it; show it unless asked to stay in the tray, or when there is no tray.
+            if !hidden || !tray_ok {
+                window::show(handle);
+            }
             Ok(())
         })
         .on_window_event(window::on_event)

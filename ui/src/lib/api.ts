@@ -97,6 +97,10 @@ export function logOutAll(): Promise<AccountsView> {
   return invoke<AccountsView>("log_out_all");
 }
 
+export function setStartAtLogin(enabled: boolean): Promise<AppView> {
+  return invoke<AppView>("set_start_at_login", { enabled });
+}
+
 export function setLanguage(language: LanguageChoice): Promise<AppView> {
   return invoke<AppView>("set_language", { language });
 }

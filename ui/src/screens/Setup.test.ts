@@ -8,6 +8,7 @@ import type { AppView } from "../lib/api";
 const view: AppView = {
   screen: "setup",
   redirectUri: "http://127.0.0.1:53134/callback",
+  startAtLogin: false,
   accounts: { accounts: [], active: null },
   settings: {
     clientId: null,

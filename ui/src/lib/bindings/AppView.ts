@@ -18,4 +18,8 @@ redirectUri: string | null,
 /**
  * The accounts, and the active one's cached data, for an instant first paint.
  */
-accounts: AccountsView, };
+accounts: AccountsView, 
+/**
+ * Linkcord starts, in the tray, when the user logs in to their computer.
+ */
+startAtLogin: boolean, };
