@@ -71,8 +71,8 @@ impl Sandbox {
 
     /// Installs a stand-in browser as `LINKCORD_BROWSER`: given the authorize URL, it answers
     /// the emulator's consent page as the fixture user named by [`Sandbox::approve_as`]
-    /// (`approve_as=<id>`), then follows Discord's redirect back to Linkcord, as a person
-    /// clicking "Authorize" would.
+    /// (`approve_as=<id>`), or presses its Cancel button when that is `deny`, then follows
+    /// Discord's redirect back to Linkcord, as a person in a browser would.
     pub fn with_consenting_browser(self, user_id: &str) -> Self {
         let dir = self.data_dir.path().join("browser");
         std::fs::create_dir_all(&dir).expect("browser dir");
@@ -81,7 +81,7 @@ impl Sandbox {
         std::fs::write(
             &script,
             format!(
-                "#!/bin/sh\nuser=$(cat '{}')\nexec curl -sS -o /dev/null -L --max-time 30 \"$1&approve_as=$user\"\n",
+                "#!/bin/sh\nuser=$(cat '{}')\nif [ \"$user\" = deny ]; then\n  exec curl -sS -o /dev/null -L --max-time 30 --data \"${{1#*\\?}}&cancel=1\" \"${{1%%\\?*}}\"\nfi\nexec curl -sS -o /dev/null -L --max-time 30 \"$1&approve_as=$user\"\n",
                 choice.display()
             ),
         )
@@ -92,7 +92,7 @@ impl Sandbox {
         sandbox
     }
 
-    /// Which fixture user the stand-in browser approves as from now on.
+    /// Which fixture user the stand-in browser approves as from now on (`deny`: it cancels).
     pub fn approve_as(&self, user_id: &str) {
         let choice = self.data_dir.path().join("browser").join("approve-as");
         std::fs::write(choice, user_id).expect("approve-as file");
