@@ -179,11 +179,16 @@ pub enum ErrorKind {
 }
 
 impl CommandError {
+    /// Core messages are written to follow `linkcord: ` on a terminal; the window shows them
+    /// as sentences, so the first letter is capitalised.
     pub fn new(kind: ErrorKind, message: impl std::fmt::Display) -> Self {
-        Self {
-            message: message.to_string(),
-            kind,
-        }
+        let text = message.to_string();
+        let mut chars = text.chars();
+        let message = match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => text,
+        };
+        Self { message, kind }
     }
 }
 

@@ -20,6 +20,9 @@ const en = {
   copy: "Copy",
   copied: "Copied",
   save: "Save and continue",
+  clientSecret: "Client secret (optional)",
+  clientSecretHelp:
+    "Only if “Public Client” is off in the portal. It is kept in this computer’s keychain and never shown again; leave empty to keep the stored one.",
   startAtLogin: "Start Linkcord in the tray when I log in",
   saving: "Saving…",
   accountsTitle: "Your Discord accounts",
@@ -176,6 +179,9 @@ const fr: Record<Key, string> = {
   copy: "Copier",
   copied: "Copié",
   save: "Enregistrer et continuer",
+  clientSecret: "Secret client (facultatif)",
+  clientSecretHelp:
+    "Seulement si « Public Client » est désactivé dans le portail. Il est gardé dans le trousseau de cet ordinateur et n’est plus jamais affiché ; laissez vide pour garder celui enregistré.",
   startAtLogin: "Lancer Linkcord dans la barre des tâches à l’ouverture de session",
   saving: "Enregistrement…",
   accountsTitle: "Vos comptes Discord",

@@ -55,4 +55,23 @@ describe("Setup screen", () => {
     const button = screen.getByRole("button", { name: "Enregistrer et continuer" }) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
   });
+
+  it("sends a typed client secret with the setup, and nothing when the field is empty", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "preview_setup") return { redirectUri: "http://127.0.0.1:53134/callback", problem: null };
+      if (cmd === "save_setup") return { ...view, screen: "accounts" };
+    });
+    render(Setup, { view, t: translator("en"), onsaved: () => {} });
+    await fireEvent.input(screen.getByLabelText("Application (client) ID"), { target: { value: "42" } });
+    const secret = screen.getByLabelText("Client secret (optional)") as HTMLInputElement;
+    expect(secret.type).toBe("password");
+    await fireEvent.input(secret, { target: { value: " s3cret " } });
+    await waitFor(() => expect(screen.getByText("http://127.0.0.1:53134/callback")).toBeTruthy());
+    await fireEvent.click(screen.getByRole("button", { name: "Save and continue" }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "save_setup")).toBe(true));
+    const save = calls.find((c) => c.cmd === "save_setup");
+    expect((save?.args as { input: { clientSecret: string | null } }).input.clientSecret).toBe("s3cret");
+  });
 });
