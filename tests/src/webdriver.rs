@@ -180,6 +180,35 @@ pub async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     panic!("'{css}' never contained {needle:?} within 20 s; last text: {last:?}");
 }
 
+/// Clicks the element matching `css` once it is there, failing the test with `what`.
+pub async fn click(client: &Client, css: &str, what: &str) {
+    let element = wait_for(client, css, what).await;
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("could not click {what} ({css}): {e}"));
+}
+
+/// Replaces the text of the field matching `css`.
+pub async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = wait_for(client, css, css).await;
+    field.clear().await.expect("clear the field");
+    field.send_keys(text).await.expect("type into the field");
+}
+
+/// Signs in from the window: "Add account" (the sandbox's stand-in browser answers Discord),
+/// then waits for the panel to say it is done, and closes it.
+pub async fn sign_in(client: &Client) {
+    click(client, "#add-account", "the add-account button").await;
+    wait_for(
+        client,
+        "#sign-in-panel[data-state='done']",
+        "the signed-in message",
+    )
+    .await;
+    click(client, "#close-sign-in", "the close button").await;
+}
+
 /// Saves a screenshot of the window as `<output>/screenshots/<name>.png` and returns the path.
 pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
     let png = client

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use linkcord_tests::app::Sandbox;
 use linkcord_tests::emulator::{Emulator, EmulatorConfig, RunningEmulator, ids};
-use linkcord_tests::webdriver::{self, Driver, screenshot, wait_for, wait_for_text};
+use linkcord_tests::webdriver::{self, Driver, screenshot, sign_in, wait_for, wait_for_text};
 
 async fn sandbox_for(emulator: &RunningEmulator) -> Sandbox {
     let sandbox = Sandbox::new()
@@ -21,27 +21,6 @@ async fn sandbox_for(emulator: &RunningEmulator) -> Sandbox {
         .unwrap();
     assert!(status.success());
     sandbox
-}
-
-/// Clicks "Add account" (the stand-in browser approves), waits for the panel to say it is
-/// done, and closes it.
-async fn sign_in(client: &Client) {
-    click(client, "#add-account", "the add-account button").await;
-    wait_for(
-        client,
-        "#sign-in-panel[data-state='done']",
-        "the signed-in message",
-    )
-    .await;
-    click(client, "#close-sign-in", "the close button").await;
-}
-
-async fn click(client: &Client, css: &str, what: &str) {
-    let element = wait_for(client, css, what).await;
-    element
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("could not click {what} ({css}): {e}"));
 }
 
 async fn connections_shown(client: &Client) -> Vec<String> {

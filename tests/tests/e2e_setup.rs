@@ -4,7 +4,9 @@
 use fantoccini::{Client, Locator};
 use linkcord_tests::app::Sandbox;
 use linkcord_tests::emulator::{DEFAULT_CLIENT_ID, Emulator, EmulatorConfig, RunningEmulator, ids};
-use linkcord_tests::webdriver::{self, Driver, screenshot, wait_for, wait_for_text};
+use linkcord_tests::webdriver::{
+    self, Driver, click, screenshot, sign_in, type_into, wait_for, wait_for_text,
+};
 
 /// A sandbox pointed at the emulator but with no client id: the app starts on its setup screen.
 fn unconfigured(emulator: &RunningEmulator) -> Sandbox {
@@ -13,20 +15,6 @@ fn unconfigured(emulator: &RunningEmulator) -> Sandbox {
         .with_env("LINKCORD_DISCORD_URL", &base)
         .with_env("LINKCORD_CDN_URL", &format!("{base}/cdn"))
         .with_consenting_browser(ids::AVA)
-}
-
-async fn click(client: &Client, css: &str, what: &str) {
-    let element = wait_for(client, css, what).await;
-    element
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("could not click {what} ({css}): {e}"));
-}
-
-async fn type_into(client: &Client, css: &str, text: &str) {
-    let field = wait_for(client, css, css).await;
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
 }
 
 async fn stats(emulator: &RunningEmulator) -> serde_json::Value {
@@ -65,14 +53,7 @@ async fn setup_through_the_window_then_sign_in_and_log_out() {
     let client = driver.launch(&[]).await;
 
     set_up(&client).await;
-    click(&client, "#add-account", "the sign-in button").await;
-    wait_for(
-        &client,
-        "#sign-in-panel[data-state='done']",
-        "the signed-in message",
-    )
-    .await;
-    click(&client, "#close-sign-in", "the close button").await;
+    sign_in(&client).await;
     wait_for_text(&client, "#profile-display-name", "Ava").await;
 
     click(&client, "#log-out", "the log-out button").await;
