@@ -21,12 +21,7 @@ if [[ -z "${BENCH_CLI_INNER:-}" ]]; then
       cargo build --release -p linkcord-tests --bin discord-emulator)
   fi
   export BENCH_CLI_INNER=1
-  # setsid: the keyring script's exit trap signals its whole process group.
-  status=0
-  setsid -w "$ROOT/scripts/with-secret-service.sh" "$0" "$@" || status=$?
-  # 143 is that trap's SIGTERM after a successful run.
-  [[ $status == 0 || $status == 143 ]] || exit "$status"
-  exit 0
+  exec "$ROOT/scripts/with-secret-service.sh" "$0" "$@"
 fi
 
 WORK="$(mktemp -d)"
