@@ -160,6 +160,25 @@ async fn switching_from_the_window_a_link_and_the_command_line() {
 }
 
 #[tokio::test]
+async fn a_login_link_on_a_cold_start_signs_in() {
+    if !webdriver::enabled("a_login_link_on_a_cold_start_signs_in") {
+        return;
+    }
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let sandbox = sandbox_for(&emulator).await;
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&["linkcord://login"]).await;
+    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    let listed = client
+        .find_all(Locator::Css("#account-list [data-account-id]"))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    screenshot(&client, "cold-start-login-link").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_restart_without_discord_shows_the_cache_offline() {
     if !webdriver::enabled("a_restart_without_discord_shows_the_cache_offline") {
         return;
