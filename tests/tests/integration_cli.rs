@@ -131,3 +131,34 @@ fn bad_flags_of_the_account_commands_are_usage_errors() {
         assert!(out.is_empty(), "{args:?}: nothing on stdout: {out}");
     }
 }
+
+#[test]
+fn the_command_line_does_not_load_the_gui_libraries() {
+    // `linkcord token` must start in milliseconds: only `linkcord-app` links GTK and WebKit.
+    let out = std::process::Command::new("ldd")
+        .arg(linkcord_tests::app::linkcord_bin())
+        .output()
+        .expect("ldd");
+    let libs = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "ldd failed: {libs}");
+    for gui in ["libwebkit2gtk", "libgtk-3", "libjavascriptcoregtk"] {
+        assert!(!libs.contains(gui), "linkcord links {gui}:\n{libs}");
+    }
+}
+
+#[test]
+fn without_its_app_beside_it_linkcord_says_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lonely = dir.path().join("linkcord");
+    std::fs::copy(linkcord_tests::app::linkcord_bin(), &lonely).unwrap();
+    let out = std::process::Command::new(&lonely)
+        .env("LINKCORD_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("linkcord-app") && err.contains("missing"),
+        "{err}"
+    );
+}
