@@ -58,3 +58,10 @@ else
   echo "package-deb: the .desktop file has no MimeType=x-scheme-handler/linkcord" >&2
   exit 1
 fi
+# The Desktop Entry spec hands a launcher's URL to the program only through a field code
+# (%u or %U) in Exec; without one, opening a link may start Linkcord without the link.
+if grep -Eq '^Exec=.*%[uU]' "$desktop"; then
+  echo "ok: Exec takes the link (%u)"
+else
+  echo "warning: Exec has no %u, so a clicked linkcord:// link may not reach the app"
+fi
