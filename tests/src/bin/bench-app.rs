@@ -482,34 +482,39 @@ fn command_name(pid: u32) -> String {
 
 /// RSS counts shared pages (libraries, WebKit's shared memory) once per process, so the RSS
 /// total overstates; PSS splits shared pages between the processes, so its total is fair.
+/// Of the PSS, the anonymous part (heap, JS, graphics buffers) is what the app and its page
+/// make; the rest is mostly the code of the libraries they map.
 fn print_memory(title: &str, app: u32) {
     println!();
     println!("{title} (the app and every process under it):");
     println!(
-        "  {:>8}  {:<20} {:>9} {:>9}",
-        "pid", "process", "RSS MB", "PSS MB"
+        "  {:>8}  {:<20} {:>9} {:>9} {:>9}",
+        "pid", "process", "RSS MB", "PSS MB", "anon PSS"
     );
-    let (mut rss_total, mut pss_total) = (0u64, 0u64);
+    let mut totals = [0u64; 3];
     for pid in descendants(app) {
-        let rss = kb_field(&format!("/proc/{pid}/status"), "VmRSS:");
-        let pss = kb_field(&format!("/proc/{pid}/smaps_rollup"), "Pss:");
-        rss_total += rss.unwrap_or(0);
-        pss_total += pss.unwrap_or(0);
-        println!(
-            "  {pid:>8}  {:<20} {:>9} {:>9}",
-            command_name(pid),
-            mb(rss),
-            mb(pss)
-        );
+        let rollup = format!("/proc/{pid}/smaps_rollup");
+        let row = [
+            kb_field(&format!("/proc/{pid}/status"), "VmRSS:"),
+            kb_field(&rollup, "Pss:"),
+            kb_field(&rollup, "Pss_Anon:"),
+        ];
+        for (total, value) in totals.iter_mut().zip(row) {
+            *total += value.unwrap_or(0);
+        }
+        print_memory_row(&pid.to_string(), &command_name(pid), row);
     }
-    println!(
-        "  {:>8}  {:<20} {:>9} {:>9}",
-        "",
-        "total",
-        mb(Some(rss_total)),
-        mb(Some(pss_total))
-    );
+    print_memory_row("", "total", totals.map(Some));
     println!("  target: under 150 MB");
+}
+
+fn print_memory_row(pid: &str, name: &str, [rss, pss, anon]: [Option<u64>; 3]) {
+    println!(
+        "  {pid:>8}  {name:<20} {:>9} {:>9} {:>9}",
+        mb(rss),
+        mb(pss),
+        mb(anon)
+    );
 }
 
 fn mb(kb: Option<u64>) -> String {
