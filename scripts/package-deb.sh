@@ -34,15 +34,24 @@ fi
 deb="${debs[-1]}"
 
 echo
-echo "release binary: $bin  $(stat -c %s "$bin") bytes ($(du -h --apparent-size "$bin" | cut -f1))"
+for b in "$bin" "${bin}-app"; do
+  echo "release binary: $b  $(stat -c %s "$b") bytes ($(du -h --apparent-size "$b" | cut -f1))"
+done
 echo "debian package: $deb  $(stat -c %s "$deb") bytes ($(du -h --apparent-size "$deb" | cut -f1))"
 echo
 dpkg-deb --info "$deb"
 
-# Look inside for the .desktop file the package installs and the scheme it registers.
+# Look inside for both executables, the .desktop file and the scheme it registers.
 unpacked="$(mktemp -d)"
 trap 'rm -rf "$unpacked"' EXIT
 dpkg-deb --extract "$deb" "$unpacked"
+for exe in linkcord linkcord-app; do
+  if [[ ! -x "$unpacked/usr/bin/$exe" ]]; then
+    echo "package-deb: the package has no /usr/bin/$exe" >&2
+    exit 1
+  fi
+done
+echo "ok: /usr/bin/linkcord and /usr/bin/linkcord-app are in the package"
 desktop="$(find "$unpacked/usr/share/applications" -name '*.desktop' 2>/dev/null | head -n 1)"
 echo
 if [[ -z "$desktop" ]]; then

@@ -440,12 +440,14 @@ fn descendants(root: u32) -> Vec<u32> {
     tree
 }
 
-/// The running app: the one process under this benchmark whose executable is `bin`. Only
+/// The running app: the one process under this benchmark whose executable is `linkcord-app`
+/// beside `bin` (`linkcord` replaces itself with it, keeping its pid and start time). Only
 /// this benchmark's own tree is searched, so other people's Linkcords are never measured.
 fn app_pid(bin: &Path) -> Result<u32> {
+    let app = bin.with_file_name("linkcord-app");
     let mine: Vec<u32> = descendants(std::process::id())
         .into_iter()
-        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == bin))
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
         .collect();
     match mine.as_slice() {
         [pid] => Ok(*pid),
@@ -590,15 +592,18 @@ fn run_measured(sandbox: &Sandbox, args: &[&str]) -> Result<(f64, u64)> {
     Ok((elapsed, usage.ru_maxrss as u64))
 }
 
+/// Both executables: `linkcord` (command line) and `linkcord-app` (the window) beside it.
 fn print_binary_size(bin: &Path) {
-    let size = std::fs::metadata(bin).map(|m| m.len()).unwrap_or(0);
     println!();
-    println!(
-        "Release binary: {} bytes ({:.1} MB), {}",
-        size,
-        size as f64 / 1_048_576.0,
-        bin.display()
-    );
+    for path in [bin.to_path_buf(), bin.with_file_name("linkcord-app")] {
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "Release binary: {} bytes ({:.1} MB), {}",
+            size,
+            size as f64 / 1_048_576.0,
+            path.display()
+        );
+    }
     print_load("end");
 }
 
