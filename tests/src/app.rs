@@ -92,6 +92,25 @@ impl Sandbox {
         sandbox
     }
 
+    /// Installs a stand-in browser for the deep-link redirect: it approves as `user_id`, reads
+    /// the `discord-<client id>:/authorize/callback?…` address Discord redirects to, and opens
+    /// it the way a desktop does, by launching `linkcord` with it.
+    pub fn with_deep_link_browser(self, user_id: &str) -> Self {
+        let dir = self.data_dir.path().join("browser");
+        std::fs::create_dir_all(&dir).expect("browser dir");
+        let script = dir.join("deep-link.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nloc=$(curl -sS -o /dev/null -D - --max-time 30 \"$1&approve_as={user_id}\" | tr -d '\\r' | sed -n 's/^[Ll]ocation: //p')\nexec '{}' \"$loc\"\n",
+                linkcord_bin().display()
+            ),
+        )
+        .expect("browser script");
+        make_executable(&script);
+        self.with_env("LINKCORD_BROWSER", &script.display().to_string())
+    }
+
     /// Which fixture user the stand-in browser approves as from now on (`deny`: it cancels).
     pub fn approve_as(&self, user_id: &str) {
         let choice = self.data_dir.path().join("browser").join("approve-as");

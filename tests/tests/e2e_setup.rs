@@ -109,3 +109,29 @@ async fn a_denied_consent_is_said_plainly_and_stores_nothing() {
     assert_eq!(stats(&emulator).await["code_exchanges"], 0);
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_deep_link_redirect_completes_the_sign_in() {
+    if !webdriver::enabled("a_deep_link_redirect_completes_the_sign_in") {
+        return;
+    }
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let sandbox = Sandbox::new()
+        .with_emulator(&emulator.base_url())
+        .with_deep_link_browser(ids::DMITRI);
+    let set = sandbox
+        .command(&["config", "set", "redirect", "deep-link"])
+        .status()
+        .unwrap();
+    assert!(set.success());
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[]).await;
+
+    // Discord sends the browser to discord-<id>:/authorize/callback; the OS hands that to a
+    // second `linkcord`, which passes it to this window's waiting sign-in.
+    sign_in(&client).await;
+    wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
+    assert_eq!(stats(&emulator).await["code_exchanges"], 1);
+    screenshot(&client, "deep-link-sign-in").await;
+    client.close().await.unwrap();
+}
