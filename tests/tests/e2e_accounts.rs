@@ -157,6 +157,13 @@ async fn switching_from_the_window_a_link_and_the_command_line() {
     wait_for_text(&client, "#profile-display-name", "Ava").await;
     screenshot(&client, "switch-cli").await;
     client.close().await.unwrap();
+    drop(driver);
+
+    // From a link on a cold start: the app opens on the account the link names.
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[&link]).await;
+    wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
+    client.close().await.unwrap();
 }
 
 #[tokio::test]
