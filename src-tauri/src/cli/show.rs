@@ -44,7 +44,7 @@ pub async fn run(what: What, args: ShowArgs) -> Result<(), Failure> {
         }
         Err(problem) => from_cache(&session, &entry.id, what, problem)?,
     };
-    let endpoints = session.discord().endpoints();
+    let endpoints = &session.environment().endpoints;
     if args.json {
         output::json(&view_json(&doc, endpoints));
     } else {
@@ -92,10 +92,11 @@ fn unreachable_discord(error: &DiscordError) -> bool {
 /// instead (refreshed, or the one another process just stored).
 async fn fetch(session: &Session, id: &UserId, what: What) -> Result<Doc, Problem> {
     let token = session.valid_token(id).await?;
-    match get(session.discord(), &token, what).await {
+    let discord = session.discord()?;
+    match get(discord, &token, what).await {
         Err(DiscordError::Unauthorized) => {
             let token = session.token_after_unauthorized(id, &token).await?;
-            get(session.discord(), &token, what).await.map_err(refused)
+            get(discord, &token, what).await.map_err(refused)
         }
         other => other.map_err(refused),
     }

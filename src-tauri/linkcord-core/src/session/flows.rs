@@ -97,7 +97,9 @@ pub struct Session {
     vault: Vault,
     store: AccountStore,
     refresher: RefreshCoordinator,
-    discord: DiscordClient,
+    /// Built on first use: a TLS client costs tens of milliseconds to set up (it loads the
+    /// system's certificates), which commands such as `linkcord accounts` never need.
+    discord: std::sync::OnceLock<DiscordClient>,
     oauth: OnceCell<OAuthClient>,
 }
 
@@ -127,7 +129,7 @@ impl Session {
     ) -> Result<Self, SessionError> {
         let store = AccountStore::new(&env.data_dir);
         Ok(Self {
-            discord: DiscordClient::new(&env.endpoints)?,
+            discord: std::sync::OnceLock::new(),
             refresher: RefreshCoordinator::new(store.clone()),
             store,
             vault,
@@ -153,8 +155,13 @@ impl Session {
         &self.store
     }
 
-    pub fn discord(&self) -> &DiscordClient {
-        &self.discord
+    /// The Discord client, built on first use.
+    pub fn discord(&self) -> Result<&DiscordClient, SessionError> {
+        if let Some(client) = self.discord.get() {
+            return Ok(client);
+        }
+        let client = DiscordClient::new(&self.env.endpoints)?;
+        Ok(self.discord.get_or_init(|| client))
     }
 
     /// The OAuth client, built once: client id from the environment or settings, secret from
@@ -294,7 +301,7 @@ impl Session {
         let tokens = oauth.exchange(pending, code).await?;
         // Profile, connections and servers in one concurrent round trip: the account is then
         // shown complete at once, and a sign-in costs two requests' latency, not four.
-        let snapshot = self.discord.snapshot(&tokens.access_token).await?;
+        let snapshot = self.discord()?.snapshot(&tokens.access_token).await?;
         let user = &snapshot.user;
         let now = OffsetDateTime::now_utc();
         let record = TokenRecord::from_tokens(tokens, now, None);

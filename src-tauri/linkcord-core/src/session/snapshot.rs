@@ -23,10 +23,11 @@ impl Session {
     /// then caches them. After a 401 the token is refreshed once and the fetch retried.
     pub async fn refresh_snapshot(&self, account: &UserId) -> Result<CachedSnapshot, SessionError> {
         let token = self.valid_token(account).await?;
-        let snapshot = match self.discord().snapshot(&token).await {
+        let discord = self.discord()?;
+        let snapshot = match discord.snapshot(&token).await {
             Err(DiscordError::Unauthorized) => {
                 let fresh = self.token_after_unauthorized(account, &token).await?;
-                self.discord().snapshot(&fresh).await?
+                discord.snapshot(&fresh).await?
             }
             other => other?,
         };
