@@ -111,6 +111,24 @@ impl Sandbox {
         self.with_env("LINKCORD_BROWSER", &script.display().to_string())
     }
 
+    /// Uses a real browser (`browser`: the `consent-browser` test binary) that clicks the
+    /// consent page's "Authorize" button of `user_id` (or "Cancel" for `cancel`).
+    pub fn with_clicking_browser(self, browser: &Path, user_id: &str) -> Self {
+        let dir = self.data_dir.path().join("browser");
+        std::fs::create_dir_all(&dir).expect("browser dir");
+        let script = dir.join("click.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nexec '{}' \"$1\" '{user_id}'\n",
+                browser.display()
+            ),
+        )
+        .expect("browser script");
+        make_executable(&script);
+        self.with_env("LINKCORD_BROWSER", &script.display().to_string())
+    }
+
     /// Which fixture user the stand-in browser approves as from now on (`deny`: it cancels).
     pub fn approve_as(&self, user_id: &str) {
         let choice = self.data_dir.path().join("browser").join("approve-as");

@@ -135,3 +135,28 @@ async fn a_deep_link_redirect_completes_the_sign_in() {
     screenshot(&client, "deep-link-sign-in").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn sign_in_by_clicking_through_the_consent_page_in_a_browser() {
+    if !webdriver::enabled("sign_in_by_clicking_through_the_consent_page_in_a_browser") {
+        return;
+    }
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let browser = std::path::Path::new(env!("CARGO_BIN_EXE_consent-browser"));
+    let sandbox = Sandbox::new()
+        .with_emulator(&emulator.base_url())
+        .with_clicking_browser(browser, ids::HANAKO);
+    let set = sandbox
+        .command(&["config", "set", "port", "0"])
+        .status()
+        .unwrap();
+    assert!(set.success());
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[]).await;
+
+    sign_in(&client).await;
+    wait_for_text(&client, "#profile-display-name", "山田花子").await;
+    assert_eq!(stats(&emulator).await["code_exchanges"], 1);
+    screenshot(&client, "consent-clicked").await;
+    client.close().await.unwrap();
+}
