@@ -39,24 +39,23 @@ pub async fn view(app: &AppHandle) -> Result<AccountsView, CommandError> {
     Ok(AccountsView { accounts, active })
 }
 
-/// Sends the current view to the window and updates the tray.
-pub async fn publish(app: &AppHandle) {
-    match view(app).await {
-        Ok(view) => {
-            tray::update(app, &view).await;
-            let _ = app.emit(ACCOUNTS_EVENT, view);
-        }
-        Err(e) => tracing::warn!("could not build the accounts view: {}", e.message),
-    }
+/// Builds the current view once, sends it to the window, updates the tray, and returns it.
+pub async fn publish(app: &AppHandle) -> Result<AccountsView, CommandError> {
+    let view = view(app).await.inspect_err(|e| {
+        tracing::warn!("could not build the accounts view: {}", e.message);
+    })?;
+    tray::update(app, &view);
+    let _ = app.emit(ACCOUNTS_EVENT, view.clone());
+    Ok(view)
 }
 
 /// Makes an account active, shows it everywhere, and refreshes it in the background.
 pub async fn switch(app: &AppHandle, key: &str) -> Result<AccountsView, CommandError> {
     let session = app.state::<AppState>().session().await?;
     let entry = session.switch(key).await.map_err(command_error)?;
-    publish(app).await;
+    let view = publish(app).await?;
     spawn_refresh(app, entry.id);
-    view(app).await
+    Ok(view)
 }
 
 /// Refreshes an account (the active one when `id` is `None`) and returns the new view.
@@ -68,15 +67,14 @@ pub async fn refresh(app: &AppHandle, id: Option<UserId>) -> Result<AccountsView
         None => session.account(None).await.map_err(command_error)?.id,
     };
     state.set_live(&id, AccountStatus::Refreshing, None);
-    publish(app).await;
+    let _ = publish(app).await;
     let outcome = session.refresh_snapshot(&id).await;
     let (status, error) = match &outcome {
         Ok(_) => (AccountStatus::Ok, None),
         Err(e) => (status_after(e), Some(command_error_ref(e).message)),
     };
     state.set_live(&id, status, error);
-    publish(app).await;
-    view(app).await
+    publish(app).await
 }
 
 /// Refreshes in the background; the outcome reaches the window as an `accounts` event.
@@ -94,8 +92,7 @@ pub async fn log_out(app: &AppHandle, id: &UserId) -> Result<AccountsView, Comma
     let session = state.session().await?;
     session.log_out(id).await.map_err(command_error)?;
     state.forget_live(id);
-    publish(app).await;
-    view(app).await
+    publish(app).await
 }
 
 /// Removes the account from this computer without telling Discord.
@@ -104,8 +101,7 @@ pub async fn forget_locally(app: &AppHandle, id: &UserId) -> Result<AccountsView
     let session = state.session().await?;
     session.forget_locally(id).await.map_err(command_error)?;
     state.forget_live(id);
-    publish(app).await;
-    view(app).await
+    publish(app).await
 }
 
 /// Logs out of every account; the first failure is reported after all were tried.
@@ -122,10 +118,10 @@ pub async fn log_out_all(app: &AppHandle) -> Result<AccountsView, CommandError> 
             }
         }
     }
-    publish(app).await;
+    let view = publish(app).await;
     match first_error {
         Some(e) => Err(e),
-        None => view(app).await,
+        None => view,
     }
 }
 

@@ -67,6 +67,8 @@ pub async fn set_language(
         language.as_deref().unwrap_or("system"),
     )?;
     state.replace_settings(settings).await?;
+    // `view` below rebuilds the accounts from disk; republishing also relabels the tray.
+    let _ = super::accounts::publish(&app).await;
     view(&app, &state).await
 }
 

@@ -49,7 +49,8 @@ pub fn register_oauth_scheme(app: &AppHandle) {
     #[cfg(any(target_os = "linux", windows))]
     {
         use tauri_plugin_deep_link::DeepLinkExt;
-        if let Err(e) = app.deep_link().register(format!("discord-{client_id}")) {
+        let scheme = linkcord_core::oauth::RedirectUri::deep_link_scheme(&client_id);
+        if let Err(e) = app.deep_link().register(scheme) {
             notify(
                 app,
                 Notice::error(format!("{}: {e}", text(Text::SchemeNotRegistered))),

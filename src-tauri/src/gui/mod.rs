@@ -25,8 +25,7 @@ pub use state::AppState;
 fn start_background_work(app: &tauri::AppHandle) {
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
-        accounts::publish(&handle).await;
-        if let Ok(view) = accounts::view(&handle).await
+        if let Ok(view) = accounts::publish(&handle).await
             && let Some(active) = view.active
         {
             accounts::spawn_refresh(&handle, active.id);

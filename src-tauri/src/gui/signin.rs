@@ -71,7 +71,7 @@ async fn finish(
             let id = signed_in.account.id.clone();
             state.forget_live(&id);
             // The sign-in fetched and cached everything: no refresh needed.
-            accounts::publish(app).await;
+            let _ = accounts::publish(app).await;
             SignInStatus::Done { account: id }
         }
         Err(linkcord_core::session::SessionError::OAuth(

@@ -31,8 +31,9 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Rebuilds the menu, icon and tooltip for `view`.
-pub async fn update(app: &AppHandle, view: &AccountsView) {
+/// Rebuilds the menu, icon and tooltip for `view`. Never waits on the network: the avatar is
+/// taken from the image cache, and fetched in the background when it is not there yet.
+pub fn update(app: &AppHandle, view: &AccountsView) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
@@ -48,19 +49,29 @@ pub async fn update(app: &AppHandle, view: &AccountsView) {
         None => "Linkcord".to_owned(),
     };
     let _ = tray.set_tooltip(Some(&tooltip));
-    let icon = match active.and_then(|a| a.avatar_url.as_deref()) {
-        Some(local) => avatar(app, local).await,
-        None => None,
-    };
-    let icon = icon.or_else(|| Image::from_bytes(DEFAULT_ICON).ok());
-    let _ = tray.set_icon(icon);
+    let avatar = active
+        .and_then(|a| a.avatar_url.as_deref())
+        .and_then(images::cdn_url_of);
+    let cached = avatar
+        .as_ref()
+        .and_then(|url| app.state::<AppState>().images.cached(url));
+    let _ = tray.set_icon(icon_from(cached.as_ref()));
+    if let (Some(url), None) = (avatar, cached) {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let fetched = app.state::<AppState>().images.get(&url).await.ok();
+            if let (Some(image), Some(tray)) = (fetched, app.tray_by_id(TRAY_ID)) {
+                let _ = tray.set_icon(icon_from(Some(&image)));
+            }
+        });
+    }
 }
 
-/// The active account's avatar as a tray image (PNG, from the image cache).
-async fn avatar(app: &AppHandle, local: &str) -> Option<Image<'static>> {
-    let url = images::cdn_url_of(local)?;
-    let image = app.state::<AppState>().images.get(&url).await.ok()?;
-    Image::from_bytes(&image.bytes).ok().map(|i| i.to_owned())
+/// The tray image for an avatar (PNG), or Linkcord's own icon.
+fn icon_from(avatar: Option<&linkcord_core::images::Image>) -> Option<Image<'static>> {
+    avatar
+        .and_then(|a| Image::from_bytes(&a.bytes).ok().map(|i| i.to_owned()))
+        .or_else(|| Image::from_bytes(DEFAULT_ICON).ok())
 }
 
 fn build_menu(app: &AppHandle, view: &AccountsView) -> tauri::Result<Menu<Wry>> {

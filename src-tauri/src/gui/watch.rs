@@ -21,7 +21,7 @@ pub fn spawn(app: &AppHandle) {
             let now = modified(&path);
             if now != last {
                 last = now;
-                accounts::publish(&app).await;
+                let _ = accounts::publish(&app).await;
             }
         }
     });
