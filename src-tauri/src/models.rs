@@ -97,8 +97,8 @@ pub enum Screen {
     Accounts,
 }
 
-/// What the setup screen saves.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// What the setup screen saves. Its `Debug` never prints the client secret.
+#[derive(Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SetupInput {
     pub client_id: String,
@@ -107,6 +107,20 @@ pub struct SetupInput {
     pub client_secret: Option<String>,
     pub redirect: RedirectMode,
     pub port: u16,
+}
+
+impl std::fmt::Debug for SetupInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetupInput")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("redirect", &self.redirect)
+            .field("port", &self.port)
+            .finish()
+    }
 }
 
 /// What the setup screen shows while the user types.
@@ -220,4 +234,22 @@ pub fn export_typescript(dir: &std::path::Path) -> Result<(), ts_rs::ExportError
     Notice::export_all(&cfg)?;
     CommandError::export_all(&cfg)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_input_never_prints_the_secret() {
+        let input: SetupInput = serde_json::from_str(
+            r#"{"clientId":"42","clientSecret":"hunter2","redirect":"loopback","port":0}"#,
+        )
+        .unwrap();
+        let shown = format!("{input:?}");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("[redacted]"),
+            "{shown}"
+        );
+    }
 }

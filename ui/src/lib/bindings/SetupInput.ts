@@ -2,7 +2,7 @@
 import type { RedirectMode } from "./RedirectMode";
 
 /**
- * What the setup screen saves.
+ * What the setup screen saves. Its `Debug` never prints the client secret.
  */
 export type SetupInput = { clientId: string, 
 /**
