@@ -24,7 +24,7 @@ pub use error::OAuthError;
 pub use listener::{Cancel, LoopbackListener, WaitOptions};
 pub use pages::Language;
 pub use pending::PendingLogin;
-pub use redirect::RedirectUri;
+pub use redirect::{LOOPBACK_ANY_PORT, RedirectUri};
 pub use scopes::Scopes;
 
 /// The one-time code Discord puts in the redirect; short-lived, never printed.

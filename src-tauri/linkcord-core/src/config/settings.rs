@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::ConfigError;
 use crate::files;
+use crate::oauth::{LOOPBACK_ANY_PORT, RedirectUri};
 
 /// The loopback port the README tells users to register (`http://127.0.0.1:53134/callback`).
 pub const DEFAULT_PORT: u16 = 53134;
@@ -192,12 +193,13 @@ impl Settings {
     /// sent in the authorize request. `None` in deep-link mode until a client id is set.
     pub fn redirect_uri(&self) -> Option<String> {
         match self.redirect {
-            RedirectMode::Loopback if self.port == 0 => Some("http://127.0.0.1/callback".into()),
-            RedirectMode::Loopback => Some(format!("http://127.0.0.1:{}/callback", self.port)),
+            RedirectMode::Loopback if self.port == 0 => Some(LOOPBACK_ANY_PORT.to_owned()),
+            RedirectMode::Loopback => Some(RedirectUri::Loopback { port: self.port }.to_string()),
             RedirectMode::DeepLink => self
                 .client_id
-                .as_ref()
-                .map(|id| format!("discord-{id}:/authorize/callback")),
+                .as_deref()
+                .and_then(|id| RedirectUri::deep_link(id).ok())
+                .map(|uri| uri.to_string()),
         }
     }
 

@@ -16,6 +16,10 @@ pub enum RedirectUri {
     DeepLink { client_id: String },
 }
 
+/// What to register in the developer portal for a loopback sign-in on any free port: Discord
+/// accepts it for every port of the same host and path.
+pub const LOOPBACK_ANY_PORT: &str = "http://127.0.0.1/callback";
+
 impl RedirectUri {
     pub fn as_url(&self) -> Url {
         Url::parse(&self.to_string()).expect("redirect URIs are built from checked parts")
