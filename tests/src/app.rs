@@ -40,10 +40,13 @@ pub fn output_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("test-output"))
 }
 
-/// An isolated Linkcord environment: its own data dir and keychain service.
+/// An isolated Linkcord environment: its own data dir and keychain service, and its own home
+/// (`HOME`, `XDG_CONFIG_HOME`), so what the app writes there (the autostart entry) never
+/// touches the developer's own.
 pub struct Sandbox {
     pub data_dir: tempfile::TempDir,
     pub keyring_service: String,
+    pub home: tempfile::TempDir,
     extra: Vec<(String, String)>,
 }
 
@@ -58,8 +61,14 @@ impl Sandbox {
         Self {
             data_dir,
             keyring_service: format!("linkcord-test-{unique}"),
+            home: tempfile::tempdir().expect("temp home dir"),
             extra: Vec::new(),
         }
+    }
+
+    /// Where a desktop looks for what starts at login: `$XDG_CONFIG_HOME/autostart`.
+    pub fn autostart_dir(&self) -> PathBuf {
+        self.home.path().join(".config").join("autostart")
     }
 
     /// Adds or replaces an environment variable for every process started from here.
@@ -154,6 +163,11 @@ impl Sandbox {
                 self.keyring_service.clone(),
             ),
             ("LANG".to_owned(), "C.UTF-8".to_owned()),
+            ("HOME".to_owned(), self.home.path().display().to_string()),
+            (
+                "XDG_CONFIG_HOME".to_owned(),
+                self.home.path().join(".config").display().to_string(),
+            ),
         ];
         vars.extend(self.extra.iter().cloned());
         vars

@@ -4,4 +4,5 @@
 
 pub mod app;
 pub mod emulator;
+pub mod tray;
 pub mod webdriver;

@@ -66,12 +66,18 @@ impl Driver {
 
     /// Launches Linkcord with `args` and connects to its window.
     pub async fn launch(&self, args: &[&str]) -> Client {
+        self.launch_program(&linkcord_bin(), args).await
+    }
+
+    /// Launches `program` (say, the command an autostart entry runs) with `args` and connects
+    /// to its window.
+    pub async fn launch_program(&self, program: &std::path::Path, args: &[&str]) -> Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(
             "tauri:options".into(),
             serde_json::json!({
-                "application": linkcord_bin(),
+                "application": program,
                 "args": args,
             }),
         );
