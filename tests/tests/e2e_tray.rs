@@ -49,7 +49,7 @@ async fn setup(accounts: &[&str]) -> Setup {
     assert!(status.success());
     for id in accounts {
         sandbox.approve_as(id);
-        let out = sandbox.command(&["login"]).output().unwrap();
+        let out = run(sandbox.command(&["login"])).await;
         assert!(
             out.status.success(),
             "linkcord login as {id}: {}",
@@ -64,6 +64,14 @@ async fn setup(accounts: &[&str]) -> Setup {
         sandbox,
         shell,
     }
+}
+
+/// Runs a `linkcord` command off the test's runtime thread, which also serves the emulator.
+async fn run(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("run linkcord")
 }
 
 fn user<'e>(emulator: &'e RunningEmulator, id: &str) -> &'e FixtureUser {
@@ -314,10 +322,7 @@ async fn a_switch_in_the_window_or_a_terminal_shows_in_the_tray() {
     screenshot(&client, "tray-after-window-switch").await;
 
     // From a terminal, by username.
-    let out = sandbox
-        .command(&["switch", &dmitri.username])
-        .output()
-        .unwrap();
+    let out = run(sandbox.command(&["switch", &dmitri.username])).await;
     assert!(
         out.status.success(),
         "{}",
