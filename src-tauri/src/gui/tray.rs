@@ -22,12 +22,13 @@ const DEFAULT_ICON: &[u8] = include_bytes!("../../../icons/tray.png");
 /// Creates the tray icon. Fails where the desktop has no tray; the caller carries on without.
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
     let menu = build_menu(app, &AccountsView::default())?;
-    TrayIconBuilder::with_id(TRAY_ID)
+    let tray = TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(DEFAULT_ICON)?)
         .tooltip("Linkcord")
         .menu(&menu)
         .on_menu_event(on_menu_event)
         .build(app)?;
+    set_hover_title(&tray, "Linkcord".to_owned());
     Ok(())
 }
 
@@ -49,6 +50,7 @@ pub fn update(app: &AppHandle, view: &AccountsView) {
         None => "Linkcord".to_owned(),
     };
     let _ = tray.set_tooltip(Some(&tooltip));
+    set_hover_title(&tray, tooltip);
     let avatar = active
         .and_then(|a| a.avatar_url.as_deref())
         .and_then(images::cdn_url_of);
@@ -66,6 +68,40 @@ pub fn update(app: &AppHandle, view: &AccountsView) {
         });
     }
 }
+
+/// What a panel shows when the pointer rests on the icon. Tauri's tooltip does nothing on
+/// Linux: the tray is a libayatana-appindicator StatusNotifierItem, which has no `ToolTip`;
+/// panels show its `Title` instead (else the program name, `linkcord-app`). tray-icon only
+/// sets the indicator's label, so the title is set on the indicator itself, on the main
+/// thread (`with_inner_tray_icon`).
+#[cfg(target_os = "linux")]
+fn set_hover_title(tray: &tauri::tray::TrayIcon, text: String) {
+    let Ok(text) = std::ffi::CString::new(text) else {
+        return;
+    };
+    let _ = tray.with_inner_tray_icon(move |inner| {
+        // SAFETY: tray-icon hands out a pointer to its `libappindicator::AppIndicator`, valid
+        // while the tray icon lives (it does, for this call). That wrapper is a single field,
+        // the pointer to the C object; it is read only after checking the size, and the C
+        // function copies the string.
+        unsafe {
+            let wrapper = inner.app_indicator();
+            if wrapper.is_null()
+                || std::mem::size_of_val(&*wrapper)
+                    != std::mem::size_of::<*mut libappindicator_sys::AppIndicator>()
+            {
+                return;
+            }
+            let indicator = *wrapper.cast::<*mut libappindicator_sys::AppIndicator>();
+            if !indicator.is_null() {
+                libappindicator_sys::app_indicator_set_title(indicator, text.as_ptr());
+            }
+        }
+    });
+}
+
+#[cfg(not(target_os = "linux"))]
+fn set_hover_title(_: &tauri::tray::TrayIcon, _: String) {}
 
 /// The tray image for an avatar (PNG), or Linkcord's own icon.
 fn icon_from(avatar: Option<&linkcord_core::images::Image>) -> Option<Image<'static>> {
