@@ -513,6 +513,13 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
         let client = driver.launch(&[]).await;
         wait_for_text(&client, "#profile-display-name", ava.display_name()).await;
         assert!(desktop_entries(&autostart).is_empty());
+        // The option lives on the settings page ("Edit setup" in the sidebar).
+        click(
+            &client,
+            ".sidebar-footer button.link:not(#log-out-all)",
+            "the edit-setup link",
+        )
+        .await;
 
         // On: an autostart entry in the sandbox's config dir, starting Linkcord hidden.
         click(&client, "#start-at-login", "the start-at-login option").await;
