@@ -35,13 +35,15 @@ pub async fn start(app: &AppHandle) -> Result<SignInStatus, CommandError> {
     options.wait.cancel = cancel;
     options.deep_links = Some(links_rx);
     let on_url = first.clone();
+    let on_url_app = app.clone();
     options.on_url = Some(Box::new(move |url| {
-        answer(
-            &on_url,
-            SignInStatus::Waiting {
-                authorize_url: url.to_string(),
-            },
-        );
+        let waiting = SignInStatus::Waiting {
+            authorize_url: url.to_string(),
+        };
+        // Also as an event: a sign-in started from the tray or a link has no caller in the
+        // window, which would otherwise show nothing until the sign-in ended.
+        let _ = on_url_app.emit(SIGN_IN_EVENT, waiting.clone());
+        answer(&on_url, waiting);
     }));
 
     let app = app.clone();
