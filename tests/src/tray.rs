@@ -86,9 +86,9 @@ impl Watcher {
         };
         {
             let mut registry = self.registry.lock().unwrap();
-            registry
-                .calls
-                .push(format!("RegisterStatusNotifierItem({service}) from {sender}"));
+            registry.calls.push(format!(
+                "RegisterStatusNotifierItem({service}) from {sender}"
+            ));
             registry.items.retain(|a| a != &address);
             registry.items.push(address.clone());
         }
@@ -172,10 +172,7 @@ impl Shell {
             .name(WATCHER_NAME)?
             .build()
             .await?;
-        let janitor = tokio::spawn(forget_vanished_items(
-            connection.clone(),
-            registry.clone(),
-        ));
+        let janitor = tokio::spawn(forget_vanished_items(connection.clone(), registry.clone()));
         Ok(Self {
             connection,
             registry,
@@ -279,6 +276,9 @@ async fn forget_vanished_items(connection: Connection, registry: Shared) {
         }
     }
 }
+
+/// A dbusmenu layout node as `GetLayout` sends it: `(ia{sv}av)`.
+type LayoutNode = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
 
 /// What a panel reads to draw an item.
 #[derive(Clone, Debug, Default)]
@@ -417,8 +417,7 @@ impl TrayItem {
             )
             .await?;
         let body = reply.body();
-        let (_revision, root): (u32, (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>)) =
-            body.deserialize()?;
+        let (_revision, root): (u32, LayoutNode) = body.deserialize()?;
         Ok(root
             .2
             .iter()
@@ -750,7 +749,13 @@ mod x11 {
             };
             // SAFETY: a fully initialised client message to a window of this display.
             unsafe {
-                (self.lib.XSendEvent)(self.display, window, xlib::False, xlib::NoEventMask, &mut event);
+                (self.lib.XSendEvent)(
+                    self.display,
+                    window,
+                    xlib::False,
+                    xlib::NoEventMask,
+                    &mut event,
+                );
                 (self.lib.XFlush)(self.display);
             }
         }

@@ -225,7 +225,10 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
     }
     eprintln!("tray menu: {}", describe(&menu));
     let (hover, ok) = wait_for_hover_text(&item, dmitri.display_name(), PATIENTLY).await;
-    assert!(ok, "the tray's hover text should name Dmitri, it reads {hover:?}");
+    assert!(
+        ok,
+        "the tray's hover text should name Dmitri, it reads {hover:?}"
+    );
     // The icon: Dmitri's avatar once it is cached, not Linkcord's own icon.
     let dmitri_avatar = avatar_of(&emulator, dmitri).await;
     assert_ne!(dmitri_avatar, default_icon());
@@ -362,7 +365,10 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
     let client = driver.launch(&[]).await;
     wait_for_text(&client, "#profile-display-name", ava.display_name()).await;
     let item = shell.wait_for_item(PATIENTLY).await;
-    assert!(wait_until_viewable(true, PATIENTLY).await, "the window shows");
+    assert!(
+        wait_until_viewable(true, PATIENTLY).await,
+        "the window shows"
+    );
 
     // Closing the window (its close button, through the window manager) hides it; the app
     // and its tray icon stay.
@@ -374,7 +380,10 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
         wait_until_viewable(false, PATIENTLY).await,
         "closing the window should hide it"
     );
-    assert!(item.alive().await, "the tray icon should outlive the window");
+    assert!(
+        item.alive().await,
+        "the tray icon should outlive the window"
+    );
     assert_eq!(shell.items().len(), 1, "still registered");
 
     // "Open Linkcord" brings it back, working.
@@ -444,7 +453,10 @@ async fn quit_in_the_tray_ends_the_app_with_exit_code_0() {
             .expect("start linkcord"),
     );
     let item = shell.wait_for_item(PATIENTLY).await;
-    assert!(wait_until_viewable(true, PATIENTLY).await, "the window shows");
+    assert!(
+        wait_until_viewable(true, PATIENTLY).await,
+        "the window shows"
+    );
     item.click_label("Quit").await;
     let deadline = Instant::now() + PATIENTLY;
     let status = loop {
@@ -533,7 +545,10 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
             args.iter().any(|a| a == "--hidden"),
             "the entry should start Linkcord hidden, in the tray: {entry}"
         );
-        assert!(program.is_file(), "Exec names {program:?}, which is missing");
+        assert!(
+            program.is_file(),
+            "Exec names {program:?}, which is missing"
+        );
         let selected = wait_for(&client, "#start-at-login", "the option")
             .await
             .prop("checked")
@@ -562,7 +577,12 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
     let item = shell.wait_for_item(PATIENTLY).await;
     let (hover, ok) = wait_for_hover_text(&item, ava.display_name(), PATIENTLY).await;
     assert!(ok, "the tray names Ava, it reads {hover:?}");
-    wait_for(&client, "#profile-display-name", "the profile, loaded hidden").await;
+    wait_for(
+        &client,
+        "#profile-display-name",
+        "the profile, loaded hidden",
+    )
+    .await;
     assert!(
         !tray::window_is_viewable(WINDOW_TITLE),
         "a start at login must leave the window hidden"
