@@ -330,6 +330,16 @@ export function pickLang(saved: string | null | undefined, system: readonly stri
   return "en";
 }
 
+/** The system's languages, best first: the one the backend read from the locale variables
+ *  (null when it is neither English nor French), then the web engine's. */
+export function systemLanguages(
+  backend: string | null | undefined,
+  engine: { languages?: readonly string[]; language: string },
+): string[] {
+  const fromEngine = engine.languages?.length ? [...engine.languages] : [engine.language];
+  return backend ? [backend, ...fromEngine] : fromEngine;
+}
+
 /** Values put into a string's `{name}` placeholders. */
 export type Vars = Record<string, string | number>;
 export type Translate = (key: Key, vars?: Vars) => string;
