@@ -64,4 +64,9 @@ describe("profile", () => {
     expect(container.querySelector("#profile-display-name")?.getAttribute("dir")).toBe("auto");
     expect(container.querySelector("#profile-username")?.getAttribute("dir")).toBe("auto");
   });
+
+  it("does not claim “No Nitro” when Discord would not say", () => {
+    const { container } = render(Profile, { user: user({ premium: "unknown" }), t: translator("en"), lang: "en" });
+    expect(container.querySelector("#profile-premium")?.textContent).toBe("Not shared by Discord");
+  });
 });
