@@ -402,6 +402,11 @@ async fn dmitri_every_connection_his_animated_avatar_and_cyrillic_names() {
         )
         .await;
     assert!(banner.contains(dmitri.banner().unwrap()), "{banner}");
+    // He has Nitro Classic, but Discord only tells partner apps (identify.premium): the page
+    // must not claim he has none.
+    assert_ne!(dmitri.user["premium_type"], 0);
+    let premium = text_of(&app, "#profile-premium").await;
+    assert!(!premium.contains("No Nitro"), "Nitro: {premium:?}");
     // The server tag beside the Cyrillic name.
     assert!(text_of(&app, "#profile h2").await.contains("ДК"));
     assert!(
@@ -779,7 +784,7 @@ async fn french_from_the_system_and_english_by_override_without_restart() {
         ("#connections-title", "Connexions", "Connections"),
         ("#servers-title", "Serveurs", "Servers"),
         ("#add-account", "Ajouter un compte", "Add account"),
-        ("#profile .facts dt", "E-mail", "Email"),
+        ("#profile-mfa", "Désactivée", "Off"),
         ("#profile .legacy .label", "Ancien identifiant", "Legacy tag"),
         ("label[for='language']", "Langue", "Language"),
     ];
