@@ -76,7 +76,12 @@ impl App {
     }
 
     /// Runs `script` until `accept` takes its answer, or fails with `what` and the last answer.
-    async fn js_until<T>(&self, what: &str, script: &str, accept: impl Fn(&Value) -> Option<T>) -> T {
+    async fn js_until<T>(
+        &self,
+        what: &str,
+        script: &str,
+        accept: impl Fn(&Value) -> Option<T>,
+    ) -> T {
         eventually(what, || async { accept(&self.js(script).await) }).await
     }
 
@@ -229,7 +234,15 @@ fn flags_in_words(c: &Connection) -> BTreeMap<String, String> {
 /// Services whose public profile address can be built from what Discord sends (the name or
 /// the id): only these get an "open profile" button.
 const LINKABLE: [&str; 10] = [
-    "github", "twitch", "youtube", "steam", "spotify", "roblox", "tiktok", "twitter", "ebay",
+    "github",
+    "twitch",
+    "youtube",
+    "steam",
+    "spotify",
+    "roblox",
+    "tiktok",
+    "twitter",
+    "ebay",
     "instagram",
 ];
 
@@ -326,7 +339,7 @@ fn luminance(css: &str) -> f64 {
         .trim_start_matches("rgb(")
         .trim_end_matches(')');
     let parts: Vec<f64> = inner
-        .split(|c| c == ',' || c == ' ' || c == '/')
+        .split([',', ' ', '/'])
         .filter(|s| !s.is_empty())
         .filter_map(|s| s.parse().ok())
         .collect();
@@ -388,7 +401,8 @@ async fn dmitri_every_connection_his_animated_avatar_and_cyrillic_names() {
     assert!(hash.starts_with("a_"));
     let (src, width) = profile_avatar(&app).await;
     assert!(
-        src.contains(&format!("/avatars/{}/{hash}.webp", dmitri.id)) && src.contains("animated=true"),
+        src.contains(&format!("/avatars/{}/{hash}.webp", dmitri.id))
+            && src.contains("animated=true"),
         "the animated avatar is asked for: {src}"
     );
     assert!(width >= 64, "the avatar decoded at {width} px");
@@ -410,7 +424,10 @@ async fn dmitri_every_connection_his_animated_avatar_and_cyrillic_names() {
     // The server tag beside the Cyrillic name.
     assert!(text_of(&app, "#profile h2").await.contains("ДК"));
     assert!(
-        app.client.find(Locator::Css("#profile .legacy")).await.is_err(),
+        app.client
+            .find(Locator::Css("#profile .legacy"))
+            .await
+            .is_err(),
         "no legacy tag for a migrated username"
     );
 
@@ -479,7 +496,11 @@ async fn dmitri_every_connection_his_animated_avatar_and_cyrillic_names() {
     assert!(matching >= 2, "the fixture has Cyrillic account names");
     webdriver::type_into(&app.client, "#connection-filter", needle).await;
     let filtered = connections(&app, matching).await;
-    assert!(filtered.iter().all(|c| c.name.to_lowercase().contains(needle)));
+    assert!(
+        filtered
+            .iter()
+            .all(|c| c.name.to_lowercase().contains(needle))
+    );
     wait_for_text(
         &app.client,
         "#connections .count",
@@ -553,18 +574,19 @@ async fn hanako_in_the_dark_default_avatar_unverified_email_and_200_servers() {
     // No banner, no accent colour: the neutral band, not a broken image.
     assert_eq!(hanako.banner(), None);
     let band = app
-        .js(
-            "const b = document.querySelector('#profile .banner'); \
+        .js("const b = document.querySelector('#profile .banner'); \
              return { tag: b.tagName, accent: b.classList.contains('accent'), \
                       height: b.getBoundingClientRect().height, \
-                      bg: getComputedStyle(b).backgroundColor };",
-        )
+                      bg: getComputedStyle(b).backgroundColor };")
         .await;
     assert_eq!(band["tag"], "DIV", "{band}");
     assert_eq!(band["accent"], false, "{band}");
     assert!(band["height"].as_f64().unwrap_or(0.0) > 40.0, "{band}");
     assert!(
-        !band["bg"].as_str().unwrap_or("").contains("rgba(0, 0, 0, 0)"),
+        !band["bg"]
+            .as_str()
+            .unwrap_or("")
+            .contains("rgba(0, 0, 0, 0)"),
         "the band is painted: {band}"
     );
     // Email on file but not verified.
@@ -785,7 +807,11 @@ async fn french_from_the_system_and_english_by_override_without_restart() {
         ("#servers-title", "Serveurs", "Servers"),
         ("#add-account", "Ajouter un compte", "Add account"),
         ("#profile-mfa", "Désactivée", "Off"),
-        ("#profile .legacy .label", "Ancien identifiant", "Legacy tag"),
+        (
+            "#profile .legacy .label",
+            "Ancien identifiant",
+            "Legacy tag",
+        ),
         ("label[for='language']", "Langue", "Language"),
     ];
     for (css, fr, _) in labels {
