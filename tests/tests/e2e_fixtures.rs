@@ -48,11 +48,14 @@ impl App {
         assert!(status.success());
         let driver = Driver::start(&sandbox);
         let client = driver.launch(&[]).await;
-        wait_for(
-            &client,
-            "main[data-screen='accounts']",
-            "the accounts screen",
-        )
+        // The first screen, however long a loaded machine takes to start the app (a WebDriver
+        // error while the page is still loading is not an answer).
+        eventually("the accounts screen", || async {
+            client
+                .find(Locator::Css("main[data-screen='accounts']"))
+                .await
+                .ok()
+        })
         .await;
         Self {
             client,
@@ -82,7 +85,18 @@ impl App {
         script: &str,
         accept: impl Fn(&Value) -> Option<T>,
     ) -> T {
-        eventually(what, || async { accept(&self.js(script).await) }).await
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let answer = self.js(script).await;
+            if let Some(value) = accept(&answer) {
+                return value;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: not within {PATIENCE:?}; the page last said {answer}"
+            );
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
     }
 
     async fn scroll_to(&self, css: &str) {
@@ -279,8 +293,10 @@ fn assert_connections_match(user: &FixtureUser, shown: &[ShownConnection]) {
 /// `lcimg:` one) and whether it decoded.
 async fn profile_avatar(app: &App) -> (String, u64) {
     let script = r#"
-        const img = document.querySelector('#profile .avatar-ring img');
-        return img ? { src: img.src, width: img.complete ? img.naturalWidth : 0 } : null;
+        const ring = document.querySelector('#profile .avatar-ring');
+        const img = ring?.querySelector('img');
+        return img ? { src: img.src, width: img.complete ? img.naturalWidth : 0 }
+                   : { shown: ring ? ring.innerHTML : 'no profile' };
     "#;
     app.js_until("the profile picture loaded", script, |v| {
         let width = v["width"].as_u64().filter(|w| *w > 0)?;
@@ -555,6 +571,10 @@ async fn hanako_in_the_dark_default_avatar_unverified_email_and_200_servers() {
         return;
     }
     let hanako = fixture(ids::HANAKO);
+    // A dark system, the way WebKitGTK sees one: it reports prefers-color-scheme: dark when
+    // GTK_THEME ends in ":dark" (or the theme name in "-dark", or GTK prefers dark). The GTK
+    // setting alone is not enough here: tao sets it from the desktop portal's colour scheme
+    // at start-up, and the headless session's portal answers "no preference".
     let app = App::launch(ids::HANAKO, &[("GTK_THEME", "Adwaita:dark")]).await;
     // Dark before any account, too.
     assert_dark(&app).await;
@@ -664,6 +684,24 @@ async fn hanako_in_the_dark_default_avatar_unverified_email_and_200_servers() {
     }
     assert!(prefix.chars().count() > 2);
     screenshot(&app.client, "servers-hanako-filtered-dark").await;
+    // A filter that matches nothing says so, and clearing it brings all 200 back.
+    webdriver::type_into(&app.client, "#server-filter", "no such server").await;
+    wait_for(
+        &app.client,
+        "#servers [data-empty='filtered']",
+        "the nothing-matches message",
+    )
+    .await;
+    webdriver::click(
+        &app.client,
+        "#servers [data-empty='filtered'] button",
+        "clear the filter",
+    )
+    .await;
+    app.js_until(&format!("{total} servers again"), count_script, |v| {
+        (v.as_u64() == Some(total as u64)).then_some(())
+    })
+    .await;
     app.close().await;
 }
 
