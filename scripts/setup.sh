@@ -15,11 +15,12 @@ step() { printf '\n==> %s\n' "$*"; }
 fail() { printf '\nsetup: %s\n' "$*" >&2; exit 1; }
 
 # Debian/Ubuntu packages. Build: Tauri v2 on WebKitGTK 4.1. Tests: WebDriver, a virtual
-# display, a session bus, a Secret Service, screenshots.
+# display, a session bus, a Secret Service, screenshots (with a colour emoji font, as any
+# desktop has, so the fixture names' emoji are drawn rather than shown as empty boxes).
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
 TEST_PACKAGES=(webkit2gtk-driver xvfb xauth dbus dbus-x11 at-spi2-core xdg-utils desktop-file-utils
-  gnome-keyring libsecret-tools imagemagick xdotool)
+  gnome-keyring libsecret-tools imagemagick xdotool fonts-noto-color-emoji)
 
 missing_packages() {
   local pkg

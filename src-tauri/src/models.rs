@@ -20,6 +20,10 @@ pub struct AppView {
     pub accounts: AccountsView,
     /// Linkcord starts, in the tray, when the user logs in to their computer.
     pub start_at_login: bool,
+    /// The system's language when it is one the window speaks (from the locale variables,
+    /// as the tray reads them); null when it is neither.
+    #[ts(type = "\"en\" | \"fr\" | null")]
+    pub system_language: Option<&'static str>,
 }
 
 /// Every account, and what the window shows of the active one.

@@ -76,8 +76,10 @@ impl ImageCache {
             Err(source) => return Err(ImageError::Io { path, source }),
         }
         let image = self.fetch(url).await?;
-        crate::files::write_atomic(&path, &image.bytes)
-            .map_err(|source| ImageError::Io { path, source })?;
+        // The image is good even when it cannot be kept: show it, and fetch it again next time.
+        if let Err(e) = crate::files::write_atomic(&path, &image.bytes) {
+            tracing::warn!("image not cached at {}: {e}", path.display());
+        }
         Ok(image)
     }
 

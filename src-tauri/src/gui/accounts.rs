@@ -4,7 +4,7 @@
 use linkcord_core::accounts::{
     AccountEntry, AccountStatus as IndexStatus, AccountsError, CacheKind,
 };
-use linkcord_core::discord::{DiscordError, User, UserId, cdn};
+use linkcord_core::discord::{DiscordError, User, UserId, UserView, cdn};
 use linkcord_core::session::{Session, SessionError};
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -158,6 +158,8 @@ fn active(
     let (snapshot, fetched_at) = match cached {
         Some(c) => {
             let mut view = c.snapshot.view(&state.env.endpoints);
+            view.user
+                .hide_unproven_premium(entry.scopes.contains(UserView::PREMIUM_SCOPE));
             images::localise(&mut view);
             let at = c
                 .fetched_at

@@ -187,5 +187,6 @@ async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError
         settings,
         accounts,
         start_at_login,
+        system_language: super::i18n::system_language(),
     })
 }

@@ -76,18 +76,34 @@ fn lang() -> Lang {
     }
 }
 
+/// The system language as the window should use it: `"fr"` or `"en"` when the locale
+/// variables name one of them, `None` when they name neither (the window then asks its web
+/// engine). The window and the tray read the same variables, so they agree even when the
+/// locale itself is not installed.
+pub fn system_language() -> Option<&'static str> {
+    match system_locale().get(..2) {
+        Some("fr") => Some("fr"),
+        Some("en") => Some("en"),
+        _ => None,
+    }
+}
+
 /// The system language, read once: French for any `fr*` locale, English otherwise.
 fn system_lang() -> Lang {
     static LANG: OnceLock<Lang> = OnceLock::new();
     *LANG.get_or_init(|| {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-            .unwrap_or_default();
-        if locale.starts_with("fr") {
+        if system_locale().starts_with("fr") {
             Lang::Fr
         } else {
             Lang::En
         }
     })
+}
+
+/// The locale naming the language of messages: `LC_ALL`, else `LC_MESSAGES`, else `LANG`.
+fn system_locale() -> String {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_default()
 }

@@ -44,4 +44,29 @@ describe("profile", () => {
     expect(container.querySelector("#profile-premium")?.textContent).toBe("Pas de Nitro");
     expect(screen.getByText("nelly#1234")).toBeTruthy();
   });
+
+  it("tells an account without an email from an email permission not granted", () => {
+    const none = render(Profile, { user: user({ email: null, email_verified: true }), t: translator("en"), lang: "en" });
+    const missing = none.container.querySelector("#profile-email-missing") as HTMLElement;
+    expect(missing.dataset.reason).toBe("none");
+    expect(missing.textContent).toBe("No email address on this Discord account");
+    expect(missing.textContent).not.toContain("permission");
+    cleanup();
+
+    const hidden = render(Profile, { user: user({ email: null, email_verified: null }), t: translator("en"), lang: "en" });
+    const notGranted = hidden.container.querySelector("#profile-email-missing") as HTMLElement;
+    expect(notGranted.dataset.reason).toBe("not-granted");
+    expect(notGranted.textContent).toContain("permission was not granted");
+  });
+
+  it("lets a name in a right-to-left script read right to left", () => {
+    const { container } = render(Profile, { user: user({ display_name: "ليلى حسن 🌙" }), t: translator("en"), lang: "en" });
+    expect(container.querySelector("#profile-display-name")?.getAttribute("dir")).toBe("auto");
+    expect(container.querySelector("#profile-username")?.getAttribute("dir")).toBe("auto");
+  });
+
+  it("does not claim “No Nitro” when Discord would not say", () => {
+    const { container } = render(Profile, { user: user({ premium: "unknown" }), t: translator("en"), lang: "en" });
+    expect(container.querySelector("#profile-premium")?.textContent).toBe("Not shared by Discord");
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allDictionaries, pickLang, translator } from "./i18n";
+import { allDictionaries, pickLang, systemLanguages, translator } from "./i18n";
 
 describe("i18n", () => {
   it("has every English string in French, and none empty", () => {
@@ -16,6 +16,15 @@ describe("i18n", () => {
     expect(pickLang(null, ["de-DE", "fr-CA", "en"])).toBe("fr");
     expect(pickLang(undefined, ["de-DE"])).toBe("en");
     expect(pickLang("system", ["FR"])).toBe("fr");
+  });
+
+  it("takes the system language the backend read before the web engine's", () => {
+    // A French system whose French locale is not installed: the engine falls back to en-US.
+    const engine = { languages: ["en-US"], language: "en-US" };
+    expect(pickLang(null, systemLanguages("fr", engine))).toBe("fr");
+    expect(pickLang("en", systemLanguages("fr", engine))).toBe("en");
+    expect(pickLang(null, systemLanguages(null, { languages: ["fr-FR"], language: "fr-FR" }))).toBe("fr");
+    expect(systemLanguages(null, { language: "de-DE" })).toEqual(["de-DE"]);
   });
 
   it("translates", () => {

@@ -93,6 +93,7 @@ const en = {
   emailVerified: "Verified",
   emailUnverified: "Not verified",
   emailNotShared: "Not shared (the email permission was not granted)",
+  emailNone: "No email address on this Discord account",
   locale: "Discord language",
   unknown: "Unknown",
   twoFactor: "Two-factor authentication",
@@ -104,6 +105,7 @@ const en = {
   premiumNitroClassic: "Nitro Classic",
   premiumNitroBasic: "Nitro Basic",
   premiumOther: "Nitro (another plan)",
+  premiumUnknown: "Not shared by Discord",
   userId: "User ID",
   openDiscord: "Open Discord",
   badgeStaff: "Discord Staff",
@@ -252,6 +254,7 @@ const fr: Record<Key, string> = {
   emailVerified: "Vérifié",
   emailUnverified: "Non vérifié",
   emailNotShared: "Non communiqué (la permission e-mail n’a pas été accordée)",
+  emailNone: "Aucune adresse e-mail sur ce compte Discord",
   locale: "Langue de Discord",
   unknown: "Inconnu",
   twoFactor: "Authentification à deux facteurs",
@@ -263,6 +266,7 @@ const fr: Record<Key, string> = {
   premiumNitroClassic: "Nitro Classic",
   premiumNitroBasic: "Nitro Basic",
   premiumOther: "Nitro (autre formule)",
+  premiumUnknown: "Non communiqué par Discord",
   userId: "Identifiant utilisateur",
   openDiscord: "Ouvrir Discord",
   badgeStaff: "Équipe Discord",
@@ -326,6 +330,16 @@ export function pickLang(saved: string | null | undefined, system: readonly stri
     if (base === "fr" || base === "en") return base;
   }
   return "en";
+}
+
+/** The system's languages, best first: the one the backend read from the locale variables
+ *  (null when it is neither English nor French), then the web engine's. */
+export function systemLanguages(
+  backend: string | null | undefined,
+  engine: { languages?: readonly string[]; language: string },
+): string[] {
+  const fromEngine = engine.languages?.length ? [...engine.languages] : [engine.language];
+  return backend ? [backend, ...fromEngine] : fromEngine;
 }
 
 /** Values put into a string's `{name}` placeholders. */

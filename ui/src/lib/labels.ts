@@ -24,6 +24,8 @@ export const premiumLabel: Record<Premium, Key> = {
   nitro: "premiumNitro",
   nitro_basic: "premiumNitroBasic",
   other: "premiumOther",
+  // Discord only tells partner apps (scope identify.premium); elsewhere it always says "none".
+  unknown: "premiumUnknown",
 };
 
 /** Where "Open Discord" and "Manage in Discord" go: Discord in the browser. */

@@ -9,6 +9,7 @@ const view: AppView = {
   screen: "setup",
   redirectUri: "http://127.0.0.1:53134/callback",
   startAtLogin: false,
+  systemLanguage: null,
   accounts: { accounts: [], active: null },
   settings: {
     clientId: null,

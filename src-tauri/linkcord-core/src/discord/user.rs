@@ -94,6 +94,11 @@ pub enum Premium {
     NitroBasic,
     /// A value Discord added after this was written.
     Other,
+    /// Discord did not say: without the `identify.premium` scope it has sent `premium_type`
+    /// 0 for everyone since 2026-05-05 (see [`UserView::hide_unproven_premium`]).
+    ///
+    /// [`UserView::hide_unproven_premium`]: super::UserView::hide_unproven_premium
+    Unknown,
 }
 
 /// A profile badge, from the `public_flags` bits.

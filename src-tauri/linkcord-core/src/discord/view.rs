@@ -46,6 +46,19 @@ pub struct UserView {
     pub server_tag: Option<String>,
 }
 
+impl UserView {
+    /// The scope that makes Discord send the real `premium_type`.
+    pub const PREMIUM_SCOPE: &str = "identify.premium";
+
+    /// Without [`Self::PREMIUM_SCOPE`], Discord sends `premium_type` 0 whatever the user's
+    /// plan, so "no Nitro" would be a guess: call this with whether the scope was granted.
+    pub fn hide_unproven_premium(&mut self, premium_scope_granted: bool) {
+        if !premium_scope_granted && self.premium == Premium::None {
+            self.premium = Premium::Unknown;
+        }
+    }
+}
+
 /// A linked account as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ConnectionView {
@@ -174,6 +187,27 @@ impl Guild {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn no_nitro_is_only_claimed_when_discord_could_say_so() {
+        let user: User = serde_json::from_value(json!({
+            "id": "80351110224678912", "username": "nelly", "discriminator": "0",
+            "avatar": null, "premium_type": 0
+        }))
+        .unwrap();
+        let mut view = user.view(&Endpoints::default());
+        view.hide_unproven_premium(true);
+        assert_eq!(view.premium, Premium::None);
+        view.hide_unproven_premium(false);
+        assert_eq!(view.premium, Premium::Unknown);
+        let nitro: User = serde_json::from_value(json!({
+            "id": "1", "username": "n", "discriminator": "0", "avatar": null, "premium_type": 2
+        }))
+        .unwrap();
+        let mut view = nitro.view(&Endpoints::default());
+        view.hide_unproven_premium(false);
+        assert_eq!(view.premium, Premium::Nitro);
+    }
 
     #[test]
     fn a_user_view_has_everything_the_profile_page_needs() {

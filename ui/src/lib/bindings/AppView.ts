@@ -22,4 +22,9 @@ accounts: AccountsView,
 /**
  * Linkcord starts, in the tray, when the user logs in to their computer.
  */
-startAtLogin: boolean, };
+startAtLogin: boolean, 
+/**
+ * The system's language when it is one the window speaks (from the locale variables,
+ * as the tray reads them); null when it is neither.
+ */
+systemLanguage: "en" | "fr" | null, };

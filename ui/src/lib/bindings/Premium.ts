@@ -3,4 +3,4 @@
 /**
  * The user's Nitro subscription.
  */
-export type Premium = "none" | "nitro_classic" | "nitro" | "nitro_basic" | "other";
+export type Premium = "none" | "nitro_classic" | "nitro" | "nitro_basic" | "other" | "unknown";
