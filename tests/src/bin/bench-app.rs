@@ -25,7 +25,7 @@
 //!
 //! Run it with `scripts/bench-app.sh`, which builds the release binary and runs this under
 //! Xvfb and a private Secret Service. It exits 0 whatever the numbers are, and non-zero only
-//! when it could not measure.
+//! when it could not measure. `--memory-only` skips the cold starts and the CLI baseline.
 
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
@@ -69,6 +69,9 @@ async fn run() -> Result<()> {
         .map_err(|e| format!("emulator: {e}"))?;
     let sandbox = prepared_sandbox(&emulator.base_url())?;
     sign_in_two_accounts(&sandbox).await?;
+    if std::env::args().any(|a| a == "--memory-only") {
+        return idle_memory_and_switches(&sandbox, &bin).await;
+    }
 
     let online = cold_starts(&sandbox, &bin).await?;
     print_cold_starts(
