@@ -24,6 +24,9 @@ pub struct AppView {
     /// as the tray reads them); null when it is neither.
     #[ts(type = "\"en\" | \"fr\" | null")]
     pub system_language: Option<&'static str>,
+    /// A sign-in waiting for the browser (started from the tray or a link while the window
+    /// was closed), else idle.
+    pub sign_in: SignInStatus,
 }
 
 /// Every account, and what the window shows of the active one.

@@ -227,3 +227,26 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
     std::fs::write(&path, png).expect("screenshot written");
     path
 }
+
+/// Points `client` at Linkcord's window after "Open Linkcord": closing the window destroys it
+/// (and its web engine), so the window opened again is a new browsing context for WebDriver;
+/// a window that was only hidden (a start in the tray) keeps its own. Waits up to 20 s.
+pub async fn follow_main_window(client: &Client) {
+    let current = client.window().await.ok();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let handles = client.windows().await.unwrap_or_default();
+        if current.as_ref().is_some_and(|c| handles.contains(c)) {
+            return;
+        }
+        if let Some(handle) = handles.into_iter().next() {
+            client
+                .switch_to_window(handle)
+                .await
+                .expect("switch to the reopened window");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no Linkcord window for WebDriver within 20 s");
+}

@@ -370,8 +370,13 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
         "the window shows"
     );
 
-    // Closing the window (its close button, through the window manager) hides it; the app
-    // and its tray icon stay.
+    // Closing the window (its close button, through the window manager) closes it and ends
+    // its web engine's process, which holds most of the memory; the app and its tray icon
+    // stay.
+    assert!(
+        !web_processes_of(&sandbox).is_empty(),
+        "the open window has a web process"
+    );
     assert!(
         tray::close_window(WINDOW_TITLE) >= 1,
         "no visible window titled {WINDOW_TITLE:?} to close"
@@ -385,6 +390,10 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
         "the tray icon should outlive the window"
     );
     assert_eq!(shell.items().len(), 1, "still registered");
+    assert!(
+        web_process_ends(&sandbox, PATIENTLY).await,
+        "the closed window's WebKitWebProcess should end"
+    );
 
     // "Open Linkcord" brings it back, working.
     item.click_label("Open Linkcord").await;
@@ -392,6 +401,7 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
         wait_until_viewable(true, Duration::from_secs(5)).await,
         "\"Open Linkcord\" should show the window"
     );
+    webdriver::follow_main_window(&client).await;
     wait_for_text(&client, "#profile-display-name", ava.display_name()).await;
     screenshot(&client, "tray-reopened").await;
 
@@ -409,8 +419,17 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
         "\"Refresh\" should fetch /users/@me again ({before} → {after} requests)"
     );
 
-    // "Add account…" starts a sign-in: the window shows it waiting for the browser.
+    // "Add account…" with the window closed opens it on the sign-in waiting for the browser.
+    assert!(
+        tray::close_window(WINDOW_TITLE) >= 1,
+        "close the window again"
+    );
+    assert!(
+        wait_until_viewable(false, PATIENTLY).await,
+        "the window closes again"
+    );
     item.click_label("Add account…").await;
+    webdriver::follow_main_window(&client).await;
     wait_for(
         &client,
         "#sign-in-panel[data-state='waiting']",
@@ -592,7 +611,38 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
         wait_until_viewable(true, Duration::from_secs(5)).await,
         "\"Open Linkcord\" should show the window"
     );
+    webdriver::follow_main_window(&client).await;
     wait_for_text(&client, "#profile-display-name", ava.display_name()).await;
     screenshot(&client, "tray-started-hidden-then-opened").await;
     client.close().await.unwrap();
+}
+
+/// Waits until no `WebKitWebProcess` started by this sandbox's app is left.
+async fn web_process_ends(sandbox: &Sandbox, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if web_processes_of(sandbox).is_empty() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// The WebKit web processes whose environment names this sandbox's data directory (they
+/// inherit it from the app).
+fn web_processes_of(sandbox: &Sandbox) -> Vec<u32> {
+    let marker = format!("LINKCORD_DATA_DIR={}", sandbox.data_dir.path().display());
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            comm.trim() == "WebKitWebProces"
+                && env.split(|b| *b == 0).any(|kv| kv == marker.as_bytes())
+        })
+        .collect()
 }

@@ -188,5 +188,9 @@ async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError
         accounts,
         start_at_login,
         system_language: super::i18n::system_language(),
+        sign_in: match state.sign_in_url() {
+            Some(authorize_url) => SignInStatus::Waiting { authorize_url },
+            None => SignInStatus::Idle,
+        },
     })
 }

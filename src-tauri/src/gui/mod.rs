@@ -105,11 +105,10 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             }
             Ok(())
         })
-        .on_window_event(window::on_event)
         .build(tauri::generate_context!());
     match app {
         Ok(app) => {
-            app.run(|_, _| {});
+            app.run(window::on_run_event);
             0
         }
         Err(e) => {

@@ -27,6 +27,7 @@ pub async fn start(app: &AppHandle) -> Result<SignInStatus, CommandError> {
     state.begin_sign_in(SignInHandle {
         cancel: cancel.clone(),
         links: links_tx,
+        authorize_url: None,
     });
 
     let (first_tx, first_rx) = oneshot::channel();
@@ -37,6 +38,7 @@ pub async fn start(app: &AppHandle) -> Result<SignInStatus, CommandError> {
     let on_url = first.clone();
     let on_url_app = app.clone();
     options.on_url = Some(Box::new(move |url| {
+        on_url_app.state::<AppState>().set_sign_in_url(url.as_str());
         let waiting = SignInStatus::Waiting {
             authorize_url: url.to_string(),
         };

@@ -37,6 +37,8 @@ pub struct Live {
 pub struct SignInHandle {
     pub cancel: CancellationToken,
     pub links: mpsc::Sender<String>,
+    /// Once the browser was asked to open: the address, for a window opened meanwhile.
+    pub authorize_url: Option<String>,
 }
 
 impl AppState {
@@ -143,6 +145,19 @@ impl AppState {
             }
             None => false,
         }
+    }
+
+    /// Records the address the browser was sent to, for the sign-in under way.
+    pub fn set_sign_in_url(&self, url: &str) {
+        if let Some(handle) = self.sign_in.lock().expect("sign-in lock").as_mut() {
+            handle.authorize_url = Some(url.to_owned());
+        }
+    }
+
+    /// The address of the sign-in waiting for the browser, if one is.
+    pub fn sign_in_url(&self) -> Option<String> {
+        let guard = self.sign_in.lock().expect("sign-in lock");
+        guard.as_ref().and_then(|h| h.authorize_url.clone())
     }
 
     /// Hands a deep-link callback to the sign-in waiting for it; false when none waits.

@@ -1,28 +1,55 @@
-//! The main window: showing it from anywhere, and keeping the app in the tray when it closes.
+//! The main window: built when it is needed, and destroyed (not hidden) when it closes.
+//!
+//! Linkcord spends most of its life in the tray. A hidden window keeps its web engine, and
+//! WebKitGTK's web process is most of the app's memory; closing the window therefore destroys
+//! it, the web process ends, and the tray keeps the app alive. Opening it again builds it from
+//! `tauri.conf.json` and the page draws from the cache, so it comes back as fast as a start.
 
-use tauri::{AppHandle, Manager, Window, WindowEvent};
+use tauri::{AppHandle, Manager, RunEvent, WebviewWindow, WebviewWindowBuilder};
 
 use super::AppState;
 
 pub const MAIN: &str = "main";
 
-/// Shows, unminimises and focuses the main window.
+/// Shows, unminimises and focuses the main window, building it first if it was closed.
 pub fn show(app: &AppHandle) {
-    if let Some(window) = app.get_webview_window(MAIN) {
-        let _ = window.show();
-        let _ = window.unminimize();
-        let _ = window.set_focus();
-    }
+    let window = match app.get_webview_window(MAIN) {
+        Some(window) => window,
+        None => match build(app) {
+            Ok(window) => window,
+            Err(e) => {
+                tracing::error!("could not open the window: {e}");
+                return;
+            }
+        },
+    };
+    let _ = window.show();
+    let _ = window.unminimize();
+    let _ = window.set_focus();
 }
 
-/// Closing the window hides it while the tray icon can bring it back; without a tray icon it
-/// quits, since nothing could reopen it.
-pub fn on_event(window: &Window, event: &WindowEvent) {
-    if let WindowEvent::CloseRequested { api, .. } = event
-        && window.label() == MAIN
-        && window.app_handle().state::<AppState>().tray_available()
+/// The main window as `tauri.conf.json` describes it (created hidden).
+fn build(app: &AppHandle) -> tauri::Result<WebviewWindow> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN)
+        .cloned()
+        .unwrap_or_default();
+    WebviewWindowBuilder::from_config(app, &config)?.build()
+}
+
+/// Keeps the app running when its last window closes, as long as the tray can bring the
+/// window back; without a tray, closing the window quits. An explicit exit (Quit) has a code
+/// and always goes through.
+pub fn on_run_event(app: &AppHandle, event: RunEvent) {
+    if let RunEvent::ExitRequested {
+        code: None, api, ..
+    } = event
+        && app.state::<AppState>().tray_available()
     {
-        api.prevent_close();
-        let _ = window.hide();
+        api.prevent_exit();
     }
 }

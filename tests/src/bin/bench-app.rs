@@ -20,7 +20,8 @@
 //!    display name in the DOM, and to the next animation frame after it (about when it is
 //!    painted).
 //! 4. Memory: after the window has been idle, the RSS and PSS of the app process and every
-//!    process under it (the WebKit web and network processes).
+//!    process under it (the WebKit web and network processes); then once more with the
+//!    window closed and Linkcord left in the tray.
 //! 5. Baseline: `linkcord accounts` (the CLI, no window) wall time and peak RSS.
 //!
 //! Run it with `scripts/bench-app.sh`, which builds the release binary and runs this under
@@ -334,6 +335,16 @@ async fn measure_session(client: &Client, bin: &Path) -> Result<()> {
     tokio::time::sleep(IDLE).await;
     print_memory(
         "Memory, the same window idle 5 s after going to about:blank",
+        app_pid(bin)?,
+    );
+    // Closing the window (as a window manager's close button does) leaves Linkcord in the
+    // tray: how it spends most of its time.
+    if linkcord_tests::tray::close_window("Linkcord") == 0 {
+        return Err("no window titled Linkcord to close".into());
+    }
+    tokio::time::sleep(IDLE).await;
+    print_memory(
+        "Memory, idle 5 s in the tray after the window was closed",
         app_pid(bin)?,
     );
     Ok(())

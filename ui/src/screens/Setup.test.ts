@@ -10,6 +10,7 @@ const view: AppView = {
   redirectUri: "http://127.0.0.1:53134/callback",
   startAtLogin: false,
   systemLanguage: null,
+  signIn: { state: "idle" },
   accounts: { accounts: [], active: null },
   settings: {
     clientId: null,

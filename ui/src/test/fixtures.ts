@@ -101,6 +101,7 @@ export function appView(accounts: AccountsView, language: string | null = "en"):
     redirectUri: "http://127.0.0.1:53134/callback",
     startAtLogin: false,
     systemLanguage: null,
+    signIn: { state: "idle" },
     accounts,
     settings: { clientId: "42", redirect: "loopback", port: 53134, scopes: ["identify", "email", "connections", "guilds"], language },
   };

@@ -2,6 +2,7 @@
 import type { AccountsView } from "./AccountsView";
 import type { Screen } from "./Screen";
 import type { Settings } from "./Settings";
+import type { SignInStatus } from "./SignInStatus";
 
 /**
  * Everything the window needs to draw its first screen.
@@ -27,4 +28,9 @@ startAtLogin: boolean,
  * The system's language when it is one the window speaks (from the locale variables,
  * as the tray reads them); null when it is neither.
  */
-systemLanguage: "en" | "fr" | null, };
+systemLanguage: "en" | "fr" | null, 
+/**
+ * A sign-in waiting for the browser (started from the tray or a link while the window
+ * was closed), else idle.
+ */
+signIn: SignInStatus, };
