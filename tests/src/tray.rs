@@ -393,6 +393,24 @@ impl TrayItem {
         image::load_from_memory(&bytes).ok().map(|i| i.to_rgba8())
     }
 
+    /// The menu's layout revision and path: they change whenever the app rebuilds its menu,
+    /// which makes a panel redraw it.
+    pub async fn menu_revision(&self) -> zbus::Result<(String, u32)> {
+        let path = self.properties().await?.menu;
+        let reply = self
+            .connection
+            .call_method(
+                Some(self.address.service.as_str()),
+                path.as_str(),
+                Some(MENU_INTERFACE),
+                "GetLayout",
+                &(0i32, 0i32, Vec::<String>::new()),
+            )
+            .await?;
+        let (revision, _root): (u32, LayoutNode) = reply.body().deserialize()?;
+        Ok((path.to_string(), revision))
+    }
+
     /// The top-level entries of the item's menu (after `AboutToShow`, as a panel opens it).
     pub async fn menu(&self) -> zbus::Result<Vec<MenuEntry>> {
         let path = self.properties().await?.menu;

@@ -277,6 +277,25 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
         "the tray icon should become Ava's avatar"
     );
     screenshot(&client, "tray-switched-to-ava").await;
+
+    // A refresh that changes nothing the tray shows leaves its menu alone (a panel redraws
+    // the whole menu on every rebuild), while the accounts are published again.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = item.menu_revision().await.expect("menu revision");
+    let requests = emulator_requests(&emulator, "users/@me").await;
+    item.click_label("Refresh").await;
+    let deadline = Instant::now() + PATIENTLY;
+    while emulator_requests(&emulator, "users/@me").await <= requests && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Past the refresh's publication and the accounts.json watcher's next look (500 ms).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let after = item.menu_revision().await.expect("menu revision");
+    eprintln!("tray menu revision around a refresh: {before:?} -> {after:?}");
+    assert_eq!(
+        before, after,
+        "a refresh that changed nothing rebuilt the tray menu"
+    );
     client.close().await.unwrap();
 }
 

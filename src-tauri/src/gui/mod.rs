@@ -12,7 +12,6 @@ mod signin;
 mod state;
 mod tray;
 mod watch;
-mod webview;
 mod window;
 
 use linkcord_core::config::Environment;
@@ -37,7 +36,6 @@ fn start_background_work(app: &tauri::AppHandle) {
 
 /// Starts the app and returns its exit code once it quits.
 pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
-    webview::prefer_software_drawing();
     let env = match Environment::from_env() {
         Ok(env) => env,
         Err(e) => {

@@ -2,6 +2,8 @@
 //! account…", "Refresh", "Open Linkcord" and "Quit". The icon shows the active account's
 //! avatar and the tooltip its name.
 
+use std::sync::Mutex;
+
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -9,7 +11,7 @@ use tauri::{AppHandle, Manager, Wry};
 
 use super::i18n::{Text, text};
 use super::{AppState, accounts, images, signin, window};
-use crate::models::AccountsView;
+use crate::models::{AccountSummary, AccountsView};
 
 const TRAY_ID: &str = "linkcord";
 const OPEN: &str = "open";
@@ -28,41 +30,98 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
         .menu(&menu)
         .on_menu_event(on_menu_event)
         .build(app)?;
+    app.manage(Showing::default());
     set_hover_title(&tray, "Linkcord".to_owned());
     Ok(())
 }
 
-/// Rebuilds the menu, icon and tooltip for `view`. Never waits on the network: the avatar is
-/// taken from the image cache, and fetched in the background when it is not there yet.
+/// What the tray shows, as last set. Accounts change far more often than the tray's content
+/// (every refresh, and the file watcher seeing the app's own writes, publish the accounts
+/// again), and a panel redraws its whole menu on each rebuild.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Shown {
+    /// Each account's id, label and check mark, then the fixed entries' labels.
+    menu: Vec<(String, String, bool)>,
+    hover: String,
+    avatar: Option<String>,
+}
+
+impl Shown {
+    fn of(view: &AccountsView) -> Self {
+        let mut menu: Vec<(String, String, bool)> = view
+            .accounts
+            .iter()
+            .map(|a| (a.id.to_string(), account_label(a), a.active))
+            .collect();
+        let refresh = view.active.is_some().then_some(Text::TrayRefresh);
+        let fixed = [
+            Some(Text::TrayAdd),
+            refresh,
+            Some(Text::TrayOpen),
+            Some(Text::TrayQuit),
+        ];
+        for label in fixed.into_iter().flatten() {
+            menu.push((String::new(), text(label).to_owned(), false));
+        }
+        let active = view.accounts.iter().find(|a| a.active);
+        Self {
+            menu,
+            hover: match active {
+                Some(a) => format!("Linkcord — {}", a.display_name),
+                None => "Linkcord".to_owned(),
+            },
+            avatar: active.and_then(|a| a.avatar_url.clone()),
+        }
+    }
+}
+
+/// The tray's own record of what it shows (Tauri managed state, set up by [`create`]).
+#[derive(Default)]
+struct Showing(Mutex<Shown>);
+
+/// Brings the menu, icon and hover text up to `view`, and does nothing when they already show
+/// it. Never waits on the network: the avatar is taken from the image cache, and fetched in
+/// the background when it is not there yet.
 pub fn update(app: &AppHandle, view: &AccountsView) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
+    let shown = Shown::of(view);
+    {
+        let Some(showing) = app.try_state::<Showing>() else {
+            return;
+        };
+        let mut last = showing.0.lock().expect("tray lock");
+        if *last == shown {
+            return;
+        }
+        *last = shown.clone();
+    }
     match build_menu(app, view) {
         Ok(menu) => {
             let _ = tray.set_menu(Some(menu));
         }
         Err(e) => tracing::warn!("could not rebuild the tray menu: {e}"),
     }
-    let active = view.accounts.iter().find(|a| a.active);
-    let tooltip = match active {
-        Some(a) => format!("Linkcord — {}", a.display_name),
-        None => "Linkcord".to_owned(),
-    };
-    let _ = tray.set_tooltip(Some(&tooltip));
-    set_hover_title(&tray, tooltip);
-    let avatar = active
-        .and_then(|a| a.avatar_url.as_deref())
-        .and_then(images::cdn_url_of);
+    let _ = tray.set_tooltip(Some(&shown.hover));
+    set_hover_title(&tray, shown.hover.clone());
+    let avatar = shown.avatar.as_deref().and_then(images::cdn_url_of);
     let cached = avatar
         .as_ref()
         .and_then(|url| app.state::<AppState>().images.cached(url));
     let _ = tray.set_icon(icon_from(cached.as_ref()));
     if let (Some(url), None) = (avatar, cached) {
         let app = app.clone();
+        let wanted = shown.avatar;
         tauri::async_runtime::spawn(async move {
             let fetched = app.state::<AppState>().images.get(&url).await.ok();
-            if let (Some(image), Some(tray)) = (fetched, app.tray_by_id(TRAY_ID)) {
+            // Another account may have become active while this one downloaded.
+            let still_wanted = app
+                .try_state::<Showing>()
+                .is_some_and(|s| s.0.lock().expect("tray lock").avatar == wanted);
+            if let (Some(image), Some(tray), true) =
+                (fetched, app.tray_by_id(TRAY_ID), still_wanted)
+            {
                 let _ = tray.set_icon(icon_from(Some(&image)));
             }
         });
@@ -110,14 +169,19 @@ fn icon_from(avatar: Option<&linkcord_core::images::Image>) -> Option<Image<'sta
         .or_else(|| Image::from_bytes(DEFAULT_ICON).ok())
 }
 
+/// An account in the menu: its display name, with the username when they differ.
+fn account_label(account: &AccountSummary) -> String {
+    if account.display_name == account.username {
+        account.username.clone()
+    } else {
+        format!("{} ({})", account.display_name, account.username)
+    }
+}
+
 fn build_menu(app: &AppHandle, view: &AccountsView) -> tauri::Result<Menu<Wry>> {
     let mut items: Vec<Box<dyn IsMenuItem<Wry>>> = Vec::new();
     for account in &view.accounts {
-        let label = if account.display_name == account.username {
-            account.username.clone()
-        } else {
-            format!("{} ({})", account.display_name, account.username)
-        };
+        let label = account_label(account);
         let id = format!("{ACCOUNT_PREFIX}{}", account.id);
         items.push(Box::new(CheckMenuItem::with_id(
             app,
