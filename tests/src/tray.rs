@@ -397,51 +397,44 @@ impl TrayItem {
     /// which makes a panel redraw it.
     pub async fn menu_revision(&self) -> zbus::Result<(String, u32)> {
         let path = self.properties().await?.menu;
-        let reply = self
-            .connection
-            .call_method(
-                Some(self.address.service.as_str()),
-                path.as_str(),
-                Some(MENU_INTERFACE),
-                "GetLayout",
-                &(0i32, 0i32, Vec::<String>::new()),
-            )
-            .await?;
-        let (revision, _root): (u32, LayoutNode) = reply.body().deserialize()?;
+        let (revision, _root) = self.layout(&path, 0).await?;
         Ok((path.to_string(), revision))
     }
 
     /// The top-level entries of the item's menu (after `AboutToShow`, as a panel opens it).
     pub async fn menu(&self) -> zbus::Result<Vec<MenuEntry>> {
         let path = self.properties().await?.menu;
-        let _ = self
-            .connection
-            .call_method(
-                Some(self.address.service.as_str()),
-                path.as_str(),
-                Some(MENU_INTERFACE),
-                "AboutToShow",
-                &(0i32,),
-            )
-            .await;
-        let reply = self
-            .connection
-            .call_method(
-                Some(self.address.service.as_str()),
-                path.as_str(),
-                Some(MENU_INTERFACE),
-                "GetLayout",
-                &(0i32, -1i32, Vec::<String>::new()),
-            )
-            .await?;
-        let body = reply.body();
-        let (_revision, root): (u32, LayoutNode) = body.deserialize()?;
+        let _ = self.call_menu(&path, "AboutToShow", &(0i32,)).await;
+        let (_revision, root) = self.layout(&path, -1).await?;
         Ok(root
             .2
             .iter()
             .filter_map(|child| entry_of(child))
             .filter(|e| e.visible)
             .collect())
+    }
+
+    /// dbusmenu's `GetLayout` from the root, `depth` levels down (-1: all).
+    async fn layout(&self, path: &str, depth: i32) -> zbus::Result<(u32, LayoutNode)> {
+        let reply = self
+            .call_menu(path, "GetLayout", &(0i32, depth, Vec::<String>::new()))
+            .await?;
+        reply.body().deserialize()
+    }
+
+    async fn call_menu<B>(&self, path: &str, method: &str, body: &B) -> zbus::Result<zbus::Message>
+    where
+        B: serde::Serialize + zbus::zvariant::DynamicType,
+    {
+        self.connection
+            .call_method(
+                Some(self.address.service.as_str()),
+                path,
+                Some(MENU_INTERFACE),
+                method,
+                body,
+            )
+            .await
     }
 
     /// Clicks a menu entry by id: the `clicked` event a panel sends.
@@ -451,15 +444,12 @@ impl TrayItem {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as u32)
             .unwrap_or(0);
-        self.connection
-            .call_method(
-                Some(self.address.service.as_str()),
-                path.as_str(),
-                Some(MENU_INTERFACE),
-                "Event",
-                &(id, "clicked", Value::from(0i32), timestamp),
-            )
-            .await?;
+        self.call_menu(
+            &path,
+            "Event",
+            &(id, "clicked", Value::from(0i32), timestamp),
+        )
+        .await?;
         Ok(())
     }
 
