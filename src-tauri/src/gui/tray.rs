@@ -77,55 +77,84 @@ impl Shown {
 
 /// The tray's own record of what it shows (Tauri managed state, set up by [`create`]).
 #[derive(Default)]
-struct Showing(Mutex<Shown>);
+struct Showing(Mutex<Record>);
 
-/// Brings the menu, icon and hover text up to `view`, and does nothing when they already show
-/// it. Never waits on the network: the avatar is taken from the image cache, and fetched in
-/// the background when it is not there yet.
+#[derive(Default)]
+struct Record {
+    shown: Shown,
+    /// The icon is `shown.avatar` (or Linkcord's own icon when there is none), not a
+    /// stand-in while the avatar downloads or after its download failed.
+    icon_done: bool,
+}
+
+/// Brings the menu, icon and hover text up to `view`, and leaves alone what already shows it.
+/// Never waits on the network: the avatar is taken from the image cache, and fetched in the
+/// background when it is not there yet (again at the next update if that failed).
 pub fn update(app: &AppHandle, view: &AccountsView) {
-    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+    let (Some(tray), Some(showing)) = (app.tray_by_id(TRAY_ID), app.try_state::<Showing>()) else {
         return;
     };
     let shown = Shown::of(view);
-    {
-        let Some(showing) = app.try_state::<Showing>() else {
-            return;
-        };
+    let (same_menu, same_icon) = {
         let mut last = showing.0.lock().expect("tray lock");
-        if *last == shown {
-            return;
+        let same_menu = last.shown.menu == shown.menu && last.shown.hover == shown.hover;
+        let same_icon = last.shown.avatar == shown.avatar && last.icon_done;
+        last.icon_done = same_icon;
+        last.shown = shown.clone();
+        (same_menu, same_icon)
+    };
+    if !same_menu {
+        match build_menu(app, view) {
+            Ok(menu) => {
+                let _ = tray.set_menu(Some(menu));
+            }
+            Err(e) => tracing::warn!("could not rebuild the tray menu: {e}"),
         }
-        *last = shown.clone();
+        let _ = tray.set_tooltip(Some(&shown.hover));
+        set_hover_title(&tray, shown.hover.clone());
     }
-    match build_menu(app, view) {
-        Ok(menu) => {
-            let _ = tray.set_menu(Some(menu));
-        }
-        Err(e) => tracing::warn!("could not rebuild the tray menu: {e}"),
+    if !same_icon {
+        show_avatar(app, &tray, shown.avatar);
     }
-    let _ = tray.set_tooltip(Some(&shown.hover));
-    set_hover_title(&tray, shown.hover.clone());
-    let avatar = shown.avatar.as_deref().and_then(images::cdn_url_of);
-    let cached = avatar
+}
+
+/// Sets the icon to the avatar at `avatar` from the image cache, or Linkcord's own icon while
+/// it downloads; a download that ends after another account became active is not used.
+fn show_avatar(app: &AppHandle, tray: &tauri::tray::TrayIcon, avatar: Option<String>) {
+    let url = avatar.as_deref().and_then(images::cdn_url_of);
+    let cached = url
         .as_ref()
         .and_then(|url| app.state::<AppState>().images.cached(url));
     let _ = tray.set_icon(icon_from(cached.as_ref()));
-    if let (Some(url), None) = (avatar, cached) {
-        let app = app.clone();
-        let wanted = shown.avatar;
-        tauri::async_runtime::spawn(async move {
-            let fetched = app.state::<AppState>().images.get(&url).await.ok();
-            // Another account may have become active while this one downloaded.
-            let still_wanted = app
-                .try_state::<Showing>()
-                .is_some_and(|s| s.0.lock().expect("tray lock").avatar == wanted);
-            if let (Some(image), Some(tray), true) =
-                (fetched, app.tray_by_id(TRAY_ID), still_wanted)
-            {
-                let _ = tray.set_icon(icon_from(Some(&image)));
-            }
-        });
+    let Some(url) = url.filter(|_| cached.is_none()) else {
+        mark_icon_done(app, &avatar);
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let Ok(image) = app.state::<AppState>().images.get(&url).await else {
+            return;
+        };
+        if mark_icon_done(&app, &avatar)
+            && let Some(tray) = app.tray_by_id(TRAY_ID)
+        {
+            let _ = tray.set_icon(icon_from(Some(&image)));
+        }
+    });
+}
+
+/// Records that the icon shows `avatar`, if that is still the active account's; says whether
+/// it was.
+fn mark_icon_done(app: &AppHandle, avatar: &Option<String>) -> bool {
+    let Some(showing) = app.try_state::<Showing>() else {
+        return false;
+    };
+    let mut last = showing.0.lock().expect("tray lock");
+    let current = last.shown.avatar == *avatar;
+    if current {
+        last.icon_done = true;
     }
+    current
 }
 
 /// What a panel shows when the pointer rests on the icon. Tauri's tooltip does nothing on
