@@ -151,6 +151,18 @@ impl Sandbox {
             .with_env("LINKCORD_CLIENT_ID", crate::emulator::DEFAULT_CLIENT_ID)
     }
 
+    /// Saves the setting "any free loopback port" for sign-ins (`linkcord config set port 0`):
+    /// the emulator registers `http://127.0.0.1/callback` without a port, and tests running
+    /// side by side must not fight over one. Panics when the command fails.
+    pub fn with_any_loopback_port(self) -> Self {
+        let status = self
+            .command(&["config", "set", "port", "0"])
+            .status()
+            .expect("run linkcord config set port 0");
+        assert!(status.success(), "linkcord config set port 0: {status}");
+        self
+    }
+
     /// The variables that isolate a process, as pairs.
     pub fn env(&self) -> Vec<(String, String)> {
         let mut vars = vec![

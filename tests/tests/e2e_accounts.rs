@@ -11,16 +11,10 @@ use linkcord_tests::emulator::{Emulator, EmulatorConfig, RunningEmulator, ids};
 use linkcord_tests::webdriver::{self, Driver, screenshot, sign_in, wait_for, wait_for_text};
 
 async fn sandbox_for(emulator: &RunningEmulator) -> Sandbox {
-    let sandbox = Sandbox::new()
+    Sandbox::new()
         .with_emulator(&emulator.base_url())
-        .with_consenting_browser(ids::AVA);
-    // Any free loopback port: the emulator registers http://127.0.0.1/callback without one.
-    let status = sandbox
-        .command(&["config", "set", "port", "0"])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    sandbox
+        .with_consenting_browser(ids::AVA)
+        .with_any_loopback_port()
 }
 
 async fn connections_shown(client: &Client) -> Vec<String> {

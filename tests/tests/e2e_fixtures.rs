@@ -41,11 +41,7 @@ impl App {
         for (key, value) in env {
             sandbox = sandbox.with_env(key, value);
         }
-        let status = sandbox
-            .command(&["config", "set", "port", "0"])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        let sandbox = sandbox.with_any_loopback_port();
         let driver = Driver::start(&sandbox);
         let client = driver.launch(&[]).await;
         // The first screen, however long a loaded machine takes to start the app (a WebDriver

@@ -145,12 +145,8 @@ async fn sign_in_by_clicking_through_the_consent_page_in_a_browser() {
     let browser = std::path::Path::new(env!("CARGO_BIN_EXE_consent-browser"));
     let sandbox = Sandbox::new()
         .with_emulator(&emulator.base_url())
-        .with_clicking_browser(browser, ids::HANAKO);
-    let set = sandbox
-        .command(&["config", "set", "port", "0"])
-        .status()
-        .unwrap();
-    assert!(set.success());
+        .with_clicking_browser(browser, ids::HANAKO)
+        .with_any_loopback_port();
     let driver = Driver::start(&sandbox);
     let client = driver.launch(&[]).await;
 

@@ -41,12 +41,8 @@ async fn setup(accounts: &[&str]) -> Setup {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let sandbox = Sandbox::new()
         .with_emulator(&emulator.base_url())
-        .with_consenting_browser(ids::AVA);
-    let status = sandbox
-        .command(&["config", "set", "port", "0"])
-        .status()
-        .unwrap();
-    assert!(status.success());
+        .with_consenting_browser(ids::AVA)
+        .with_any_loopback_port();
     for id in accounts {
         sandbox.approve_as(id);
         let out = run(sandbox.command(&["login"])).await;

@@ -147,18 +147,10 @@ fn webkit_version() -> String {
 // Setting up: a sandbox with two signed-in accounts.
 
 fn prepared_sandbox(base_url: &str) -> Result<Sandbox> {
-    let sandbox = Sandbox::new()
+    Ok(Sandbox::new()
         .with_emulator(base_url)
-        .with_consenting_browser(ids::AVA);
-    // Any free loopback port: the emulator registers http://127.0.0.1/callback without one.
-    let status = sandbox
-        .command(&["config", "set", "port", "0"])
-        .status()
-        .map_err(|e| format!("running linkcord: {e}"))?;
-    if !status.success() {
-        return Err(format!("`linkcord config set port 0` failed: {status}"));
-    }
-    Ok(sandbox)
+        .with_consenting_browser(ids::AVA)
+        .with_any_loopback_port())
 }
 
 async fn sign_in_two_accounts(sandbox: &Sandbox) -> Result<()> {
