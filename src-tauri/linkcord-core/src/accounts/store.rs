@@ -312,11 +312,24 @@ impl AccountStore {
         value: serde_json::Value,
         fetched_at: OffsetDateTime,
     ) -> Result<(), AccountsError> {
+        self.write_cache_docs(id, [(kind, value)], fetched_at)
+    }
+
+    /// Stores several documents fetched together in one write of the cache file, so a reader
+    /// (the window, another process) sees all of them or none, never a mix of old and new.
+    pub fn write_cache_docs(
+        &self,
+        id: &UserId,
+        docs: impl IntoIterator<Item = (CacheKind, serde_json::Value)>,
+        fetched_at: OffsetDateTime,
+    ) -> Result<(), AccountsError> {
         let mut cache = self
             .read_cache(id)?
             .0
             .unwrap_or_else(|| AccountCache::empty(id.clone()));
-        cache.set(kind, CachedDoc { value, fetched_at });
+        for (kind, value) in docs {
+            cache.set(kind, CachedDoc { value, fetched_at });
+        }
         let path = self.cache_path(id);
         let json = serde_json::to_vec_pretty(&cache).expect("the cache serialises");
         files::write_atomic(&path, &json).map_err(AccountsError::io(&path))

@@ -134,6 +134,37 @@ fn keychain_entries_fill_in_accounts_the_cache_did_not_know() {
 }
 
 #[test]
+fn documents_fetched_together_are_written_together_and_the_rest_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let at = now();
+    let earlier = at - time::Duration::hours(1);
+    store
+        .write_cache(&id("77"), CacheKind::Guilds, json!(["old"]), earlier)
+        .unwrap();
+    store
+        .write_cache_docs(
+            &id("77"),
+            [
+                (CacheKind::Profile, json!({"username": "eve"})),
+                (CacheKind::Connections, json!([])),
+            ],
+            at,
+        )
+        .unwrap();
+    let cache = store.read_cache(&id("77")).unwrap().0.unwrap();
+    let profile = cache.get(CacheKind::Profile).unwrap();
+    assert_eq!(profile.value, json!({"username": "eve"}));
+    assert_eq!(profile.fetched_at, at);
+    assert_eq!(cache.get(CacheKind::Connections).unwrap().fetched_at, at);
+    let guilds = cache.get(CacheKind::Guilds).unwrap();
+    assert_eq!(
+        (guilds.value.clone(), guilds.fetched_at),
+        (json!(["old"]), earlier)
+    );
+}
+
+#[test]
 fn a_newer_format_is_kept_aside_not_misread() {
     let dir = tempfile::tempdir().unwrap();
     let store = AccountStore::new(dir.path());

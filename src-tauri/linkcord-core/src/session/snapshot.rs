@@ -72,26 +72,25 @@ impl Session {
         }))
     }
 
-    /// Writes the three parts of a snapshot to the cache. A cache that cannot be written is
-    /// logged, not fatal: the fresh data is still shown.
+    /// Writes the three parts of a snapshot to the cache in one write. A cache that cannot be
+    /// written is logged, not fatal: the fresh data is still shown.
     pub(super) fn cache_snapshot(&self, account: &UserId, snapshot: &Snapshot, at: OffsetDateTime) {
-        let parts = [
-            (CacheKind::Profile, serde_json::to_value(&snapshot.user)),
-            (
-                CacheKind::Connections,
-                serde_json::to_value(&snapshot.connections),
-            ),
-            (CacheKind::Guilds, serde_json::to_value(&snapshot.guilds)),
-        ];
-        for (kind, value) in parts {
-            let result = value.map_err(|e| e.to_string()).and_then(|v| {
-                self.account_store()
-                    .write_cache(account, kind, v, at)
-                    .map_err(|e| e.to_string())
-            });
-            if let Err(e) = result {
-                tracing::warn!("could not cache {kind:?} of account {account}: {e}");
-            }
+        let result = (|| -> Result<(), String> {
+            let docs = [
+                (CacheKind::Profile, to_json(&snapshot.user)?),
+                (CacheKind::Connections, to_json(&snapshot.connections)?),
+                (CacheKind::Guilds, to_json(&snapshot.guilds)?),
+            ];
+            self.account_store()
+                .write_cache_docs(account, docs, at)
+                .map_err(|e| e.to_string())
+        })();
+        if let Err(e) = result {
+            tracing::warn!("could not cache the snapshot of account {account}: {e}");
         }
     }
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<serde_json::Value, String> {
+    serde_json::to_value(value).map_err(|e| e.to_string())
 }
