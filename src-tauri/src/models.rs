@@ -33,6 +33,9 @@ pub struct AppView {
 #[derive(Debug, Clone, Default, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountsView {
+    /// Which publication of the accounts this view belongs to. Views and events travel
+    /// separately, so the window keeps the highest revision it has seen and drops older ones.
+    pub revision: u32,
     /// In the order they were added.
     pub accounts: Vec<AccountSummary>,
     pub active: Option<ActiveAccount>,

@@ -65,6 +65,19 @@ describe("the accounts screen", () => {
     expect(accountButton(container, "200").getAttribute("aria-current")).toBe("true");
   });
 
+  it("keeps the newer view when an older one arrives after it", async () => {
+    const { container } = await start(twoAccounts());
+
+    await emit("accounts", samActive());
+    await waitFor(() => expect(container.querySelector("#profile-display-name")?.textContent).toBe("Sam"));
+    // A view built before the switch but delivered after it (a command's answer, say).
+    await emit("accounts", twoAccounts());
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(container.querySelector("#profile-display-name")?.textContent).toBe("Sam");
+    expect(accountButton(container, "200").getAttribute("aria-current")).toBe("true");
+  });
+
   it("moves between accounts with the arrow keys", async () => {
     const { container } = await start(twoAccounts());
     accountButton(container, "100").focus();
@@ -126,8 +139,8 @@ describe("the accounts screen", () => {
 
   it("shows a first-start screen when there is no account", async () => {
     mockBackend({
-      app_view: () => appView({ accounts: [], active: null }),
-      accounts_view: () => ({ accounts: [], active: null }),
+      app_view: () => appView({ revision: 0, accounts: [], active: null }),
+      accounts_view: () => ({ revision: 0, accounts: [], active: null }),
     });
     const { container } = render(App);
     await screen.findByRole("button", { name: "Sign in with Discord" });
@@ -243,7 +256,7 @@ describe("logging out", () => {
   });
 
   it("logs out of every account after a confirmation", async () => {
-    const { calls } = await start(twoAccounts(), { log_out_all: () => ({ accounts: [], active: null }) });
+    const { calls } = await start(twoAccounts(), { log_out_all: () => ({ revision: 2, accounts: [], active: null }) });
     await fireEvent.click(document.querySelector("#log-out-all")!);
     await fireEvent.click(document.querySelector("#confirm-log-out")!);
     await screen.findByRole("button", { name: "Sign in with Discord" });

@@ -17,6 +17,8 @@ use crate::models::{
 /// The accounts view, from the index and the cache only: no network.
 pub async fn view(app: &AppHandle) -> Result<AccountsView, CommandError> {
     let state = app.state::<AppState>();
+    // Read first: a view published while this one is built is newer and must win.
+    let revision = state.revision();
     let session = state.session().await?;
     let loaded = session.accounts().await.map_err(command_error)?;
     let index = loaded.index;
@@ -36,14 +38,21 @@ pub async fn view(app: &AppHandle) -> Result<AccountsView, CommandError> {
         Some(entry) => Some(active(&state, &session, entry)?),
         None => None,
     };
-    Ok(AccountsView { accounts, active })
+    Ok(AccountsView {
+        revision,
+        accounts,
+        active,
+    })
 }
 
 /// Builds the current view once, sends it to the window, updates the tray, and returns it.
 pub async fn publish(app: &AppHandle) -> Result<AccountsView, CommandError> {
-    let view = view(app).await.inspect_err(|e| {
+    let state = app.state::<AppState>();
+    let _turn = state.publishing.lock().await;
+    let mut view = view(app).await.inspect_err(|e| {
         tracing::warn!("could not build the accounts view: {}", e.message);
     })?;
+    view.revision = state.next_revision();
     tray::update(app, &view);
     let _ = app.emit(ACCOUNTS_EVENT, view.clone());
     Ok(view)

@@ -1,5 +1,5 @@
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use linkcord_core::config::{ConfigError, Environment, Settings};
@@ -24,6 +24,11 @@ pub struct AppState {
     /// What Linkcord knows about each account beyond the index: refreshing, offline.
     live: Mutex<HashMap<UserId, Live>>,
     sign_in: Mutex<Option<SignInHandle>>,
+    /// Held while a view of the accounts is built and sent, so views reach the window and
+    /// the tray in the order they were built: a slow, older view never lands last.
+    pub publishing: AsyncMutex<()>,
+    /// The revision of the last published accounts view.
+    revision: AtomicU32,
 }
 
 /// The live state of one account while the app runs.
@@ -55,6 +60,8 @@ impl AppState {
             tray_available: AtomicBool::new(false),
             live: Mutex::new(HashMap::new()),
             sign_in: Mutex::new(None),
+            publishing: AsyncMutex::new(()),
+            revision: AtomicU32::new(0),
         })
     }
 
@@ -108,6 +115,16 @@ impl AppState {
 
     pub fn tray_available(&self) -> bool {
         self.tray_available.load(Ordering::Relaxed)
+    }
+
+    /// The revision of the last published accounts view.
+    pub fn revision(&self) -> u32 {
+        self.revision.load(Ordering::SeqCst)
+    }
+
+    /// The revision for a view about to be published (under `publishing`).
+    pub fn next_revision(&self) -> u32 {
+        self.revision.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     pub fn live(&self, id: &UserId) -> Option<Live> {

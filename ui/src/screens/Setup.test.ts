@@ -11,7 +11,7 @@ const view: AppView = {
   startAtLogin: false,
   systemLanguage: null,
   signIn: { state: "idle" },
-  accounts: { accounts: [], active: null },
+  accounts: { revision: 0, accounts: [], active: null },
   settings: {
     clientId: null,
     redirect: "loopback",

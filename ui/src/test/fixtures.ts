@@ -72,6 +72,7 @@ export function snapshot(over: Partial<SnapshotView> = {}): SnapshotView {
 /** Two accounts, Nelly active with fresh data. */
 export function twoAccounts(): AccountsView {
   return {
+    revision: 1,
     accounts: [
       { id: "100", username: "nelly", displayName: "Nelly", avatarUrl: null, status: "ok", active: true },
       { id: "200", username: "sam", displayName: "Sam", avatarUrl: null, status: "ok", active: false },
@@ -84,6 +85,7 @@ export function twoAccounts(): AccountsView {
 export function samActive(): AccountsView {
   const base = twoAccounts();
   return {
+    revision: 2,
     accounts: base.accounts.map((a) => ({ ...a, active: a.id === "200" })),
     active: {
       id: "200",

@@ -7,6 +7,11 @@ import type { ActiveAccount } from "./ActiveAccount";
  */
 export type AccountsView = { 
 /**
+ * Which publication of the accounts this view belongs to. Views and events travel
+ * separately, so the window keeps the highest revision it has seen and drops older ones.
+ */
+revision: number, 
+/**
  * In the order they were added.
  */
 accounts: Array<AccountSummary>, active: ActiveAccount | null, };
