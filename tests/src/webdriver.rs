@@ -162,28 +162,80 @@ fn signal(pids: &[u32], sig: &str) {
 
 /// Waits for an element matching `css`, failing the test with `what` after 20 s.
 pub async fn wait_for(client: &Client, css: &str, what: &str) -> fantoccini::elements::Element {
-    client
+    match client
         .wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(css))
         .await
-        .unwrap_or_else(|e| panic!("{what}: no element '{css}' within 20 s ({e})"))
+    {
+        Ok(element) => element,
+        Err(e) => {
+            panic!(
+                "{what}: no element '{css}' within 20 s ({e}); {}",
+                failure_report(client).await
+            )
+        }
+    }
 }
 
 /// Waits until the text of the element matching `css` contains `needle`.
 pub async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
-    let mut last = String::new();
+    let mut last = String::from("never looked");
     while Instant::now() < deadline {
-        if let Ok(el) = client.find(Locator::Css(css)).await {
-            last = el.text().await.unwrap_or_default();
-            if last.contains(needle) {
-                return last;
-            }
-        }
+        last = match client.find(Locator::Css(css)).await {
+            Ok(el) => match el.text().await {
+                Ok(text) if text.contains(needle) => return text,
+                Ok(text) => format!("text {text:?}"),
+                Err(e) => format!("text unreadable ({e})"),
+            },
+            Err(e) => format!("no such element ({e})"),
+        };
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("'{css}' never contained {needle:?} within 20 s; last text: {last:?}");
+    panic!(
+        "'{css}' never contained {needle:?} within 20 s; last: {last}; {}",
+        failure_report(client).await
+    );
+}
+
+/// What a failed wait adds to its message: the page's state and a screenshot, each given
+/// ten seconds (a window that stopped answering must not hide the failure itself).
+async fn failure_report(client: &Client) -> String {
+    let limit = Duration::from_secs(10);
+    let page = tokio::time::timeout(limit, page_state(client))
+        .await
+        .unwrap_or_else(|_| "no answer".into());
+    let shot = match tokio::time::timeout(limit, client.screenshot()).await {
+        Ok(Ok(png)) => {
+            let dir = output_dir().join("screenshots");
+            let path = dir.join("FAILED.png");
+            match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, png)) {
+                Ok(()) => path.display().to_string(),
+                Err(e) => format!("not saved ({e})"),
+            }
+        }
+        Ok(Err(e)) => format!("failed ({e})"),
+        Err(_) => "no answer".into(),
+    };
+    format!("page: {page}; screenshot: {shot}")
+}
+
+/// What the window shows, in a few words, for failure messages: the screen, whether a
+/// dialog is open and in which state, and the first error on the page.
+pub async fn page_state(client: &Client) -> String {
+    let script = r#"
+        const main = document.querySelector('main');
+        const dialog = document.querySelector('dialog[open]');
+        const alert = document.querySelector('[role=alert]');
+        return `screen=${main?.dataset.screen} dialog=${dialog ? dialog.id + ':' + dialog.dataset.state : 'none'} `
+            + `alert=${alert ? JSON.stringify(alert.textContent.trim().slice(0, 200)) : 'none'} `
+            + `text=${JSON.stringify(document.body.innerText.slice(0, 300))}`;
+    "#;
+    match client.execute(script, vec![]).await {
+        Ok(value) => value.as_str().unwrap_or_default().to_owned(),
+        Err(e) => format!("unreadable ({e})"),
+    }
 }
 
 /// Clicks the element matching `css` once it is there, failing the test with `what`.
