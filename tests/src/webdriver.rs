@@ -206,7 +206,7 @@ async fn failure_report(client: &Client) -> String {
     let page = tokio::time::timeout(limit, page_state(client))
         .await
         .unwrap_or_else(|_| "no answer".into());
-    let shot = match tokio::time::timeout(limit, client.screenshot()).await {
+    let shot = match tokio::time::timeout(limit, capture(client)).await {
         Ok(Ok(png)) => {
             let dir = output_dir().join("screenshots");
             let path = dir.join("FAILED.png");
@@ -269,15 +269,37 @@ pub async fn sign_in(client: &Client) {
 
 /// Saves a screenshot of the window as `<output>/screenshots/<name>.png` and returns the path.
 pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
-    let png = client
-        .screenshot()
-        .await
-        .expect("a screenshot of the window");
+    let png = capture(client).await.expect("a screenshot of the window");
     let dir = output_dir().join("screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot dir");
     let path = dir.join(format!("{name}.png"));
     std::fs::write(&path, png).expect("screenshot written");
     path
+}
+
+/// Takes a screenshot of the window. WebKitGTK answers once the page next presents a frame;
+/// when it draws without compositing, a page that does not change never presents one and
+/// the screenshot would wait forever. A 1-pixel element that changes every frame while the
+/// screenshot is taken gives it that frame, and is removed afterwards.
+async fn capture(client: &Client) -> Result<Vec<u8>, fantoccini::error::CmdError> {
+    const START: &str = r#"
+        const tick = document.createElement('div');
+        tick.id = 'lc-screenshot-tick';
+        tick.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+        document.body.append(tick);
+        let n = 0;
+        const step = () => {
+            if (!tick.isConnected) return;
+            tick.style.background = (n++ % 2) ? 'rgba(0,0,0,0.01)' : 'rgba(0,0,0,0)';
+            requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+    "#;
+    const STOP: &str = "document.getElementById('lc-screenshot-tick')?.remove();";
+    let _ = client.execute(START, vec![]).await;
+    let png = client.screenshot().await;
+    let _ = client.execute(STOP, vec![]).await;
+    png
 }
 
 /// Points `client` at Linkcord's window after "Open Linkcord": closing the window destroys it
