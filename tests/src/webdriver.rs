@@ -48,6 +48,10 @@ impl Driver {
                 &native_port.to_string(),
             ])
             .envs(sandbox.env())
+            // The app chooses how WebKit draws (see `gui/webkit.rs`); a developer's own
+            // setting must not make that choice for it under test.
+            .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
+            .env_remove("LINKCORD_GPU_COMPOSITING")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -4,7 +4,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use linkcord_tests::app::Sandbox;
+use linkcord_tests::app::{Sandbox, process_env};
 use linkcord_tests::webdriver::{self, Driver, screenshot, wait_for, wait_for_text};
 
 #[tokio::test]
@@ -22,6 +22,17 @@ async fn first_start_shows_the_setup_screen() {
     assert!(title.contains("Connect Linkcord"), "{title}");
     let shot = screenshot(&client, "startup-setup").await;
     eprintln!("screenshot: {}", shot.display());
+
+    // The window is drawn without GPU compositing, the mode that holds the least memory:
+    // the app told its web process so through the environment.
+    let web = sandbox.web_processes();
+    assert_eq!(web.len(), 1, "one web process for the window: {web:?}");
+    let env = process_env(web[0]);
+    assert!(
+        env.iter()
+            .any(|kv| kv == "WEBKIT_DISABLE_COMPOSITING_MODE=1"),
+        "the web process should draw without compositing"
+    );
     client.close().await.expect("close the session");
 }
 

@@ -389,7 +389,7 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
     // its web engine's process, which holds most of the memory; the app and its tray icon
     // stay.
     assert!(
-        !web_processes_of(&sandbox).is_empty(),
+        !sandbox.web_processes().is_empty(),
         "the open window has a web process"
     );
     assert!(
@@ -636,28 +636,10 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
 async fn web_process_ends(sandbox: &Sandbox, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
-        if web_processes_of(sandbox).is_empty() {
+        if sandbox.web_processes().is_empty() {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     false
-}
-
-/// The WebKit web processes whose environment names this sandbox's data directory (they
-/// inherit it from the app).
-fn web_processes_of(sandbox: &Sandbox) -> Vec<u32> {
-    let marker = format!("LINKCORD_DATA_DIR={}", sandbox.data_dir.path().display());
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            comm.trim() == "WebKitWebProces"
-                && env.split(|b| *b == 0).any(|kv| kv == marker.as_bytes())
-        })
-        .collect()
 }

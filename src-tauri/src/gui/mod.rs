@@ -12,6 +12,7 @@ mod signin;
 mod state;
 mod tray;
 mod watch;
+mod webkit;
 mod window;
 
 use linkcord_core::config::Environment;
@@ -36,6 +37,7 @@ fn start_background_work(app: &tauri::AppHandle) {
 
 /// Starts the app and returns its exit code once it quits.
 pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
+    webkit::choose_drawing_mode();
     let env = match Environment::from_env() {
         Ok(env) => env,
         Err(e) => {
