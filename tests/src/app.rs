@@ -175,7 +175,7 @@ impl Sandbox {
             .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
             .filter(|pid| {
                 let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-                comm.trim() == "WebKitWebProces" && process_env(*pid).iter().any(|kv| *kv == marker)
+                comm.trim() == "WebKitWebProces" && process_env(*pid).contains(&marker)
             })
             .collect()
     }
