@@ -48,7 +48,7 @@ pub async fn view(app: &AppHandle) -> Result<AccountsView, CommandError> {
 /// Builds the current view once, sends it to the window, updates the tray, and returns it.
 pub async fn publish(app: &AppHandle) -> Result<AccountsView, CommandError> {
     let state = app.state::<AppState>();
-    let _turn = state.publishing.lock().await;
+    let _turn = state.publishing_turn().await;
     let mut view = view(app).await.inspect_err(|e| {
         tracing::warn!("could not build the accounts view: {}", e.message);
     })?;

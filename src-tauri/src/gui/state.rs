@@ -26,7 +26,7 @@ pub struct AppState {
     sign_in: Mutex<Option<SignInHandle>>,
     /// Held while a view of the accounts is built and sent, so views reach the window and
     /// the tray in the order they were built: a slow, older view never lands last.
-    pub publishing: AsyncMutex<()>,
+    publishing: AsyncMutex<()>,
     /// The revision of the last published accounts view.
     revision: AtomicU32,
 }
@@ -115,6 +115,12 @@ impl AppState {
 
     pub fn tray_available(&self) -> bool {
         self.tray_available.load(Ordering::Relaxed)
+    }
+
+    /// Waits for the turn to build and send a view of the accounts; the turn ends when the
+    /// returned guard is dropped.
+    pub async fn publishing_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.publishing.lock().await
     }
 
     /// The revision of the last published accounts view.
