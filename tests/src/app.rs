@@ -163,7 +163,6 @@ impl Sandbox {
         self
     }
 
-    /// The variables that isolate a process, as pairs.
     /// The WebKit web processes of this sandbox's app: those whose environment (inherited
     /// from the app) names this sandbox's data directory.
     pub fn web_processes(&self) -> Vec<u32> {
@@ -180,6 +179,7 @@ impl Sandbox {
             .collect()
     }
 
+    /// The variables that isolate a process, as pairs.
     pub fn env(&self) -> Vec<(String, String)> {
         let mut vars = vec![
             (
