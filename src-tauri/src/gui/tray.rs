@@ -23,7 +23,7 @@ const DEFAULT_ICON: &[u8] = include_bytes!("../../../icons/tray.png");
 
 /// Creates the tray icon. Fails where the desktop has no tray; the caller carries on without.
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
-    let menu = build_menu(app, &AccountsView::default())?;
+    let menu = build_menu(app, &Shown::of(&AccountsView::default()).menu)?;
     let tray = TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(DEFAULT_ICON)?)
         .tooltip("Linkcord")
@@ -40,29 +40,51 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
 /// again), and a panel redraws its whole menu on each rebuild.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Shown {
-    /// Each account's id, label and check mark, then the fixed entries' labels.
-    menu: Vec<(String, String, bool)>,
+    menu: Vec<Entry>,
     hover: String,
     avatar: Option<String>,
 }
 
+/// One line of the tray menu; the menu is built from these, and compared through them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Entry {
+    Account {
+        id: String,
+        label: String,
+        active: bool,
+    },
+    Action {
+        id: &'static str,
+        label: &'static str,
+    },
+    Separator,
+}
+
 impl Shown {
     fn of(view: &AccountsView) -> Self {
-        let mut menu: Vec<(String, String, bool)> = view
+        let mut menu: Vec<Entry> = view
             .accounts
             .iter()
-            .map(|a| (a.id.to_string(), account_label(a), a.active))
+            .map(|a| Entry::Account {
+                id: format!("{ACCOUNT_PREFIX}{}", a.id),
+                label: account_label(a),
+                active: a.active,
+            })
             .collect();
-        let refresh = view.active.is_some().then_some(Text::TrayRefresh);
-        let fixed = [
-            Some(Text::TrayAdd),
-            refresh,
-            Some(Text::TrayOpen),
-            Some(Text::TrayQuit),
-        ];
-        for label in fixed.into_iter().flatten() {
-            menu.push((String::new(), text(label).to_owned(), false));
+        if !menu.is_empty() {
+            menu.push(Entry::Separator);
         }
+        let action = |id, label| Entry::Action {
+            id,
+            label: text(label),
+        };
+        menu.push(action(ADD, Text::TrayAdd));
+        if view.active.is_some() {
+            menu.push(action(REFRESH, Text::TrayRefresh));
+        }
+        menu.push(Entry::Separator);
+        menu.push(action(OPEN, Text::TrayOpen));
+        menu.push(action(QUIT, Text::TrayQuit));
         let active = view.accounts.iter().find(|a| a.active);
         Self {
             menu,
@@ -104,7 +126,7 @@ pub fn update(app: &AppHandle, view: &AccountsView) {
         (same_menu, same_icon)
     };
     if !same_menu {
-        match build_menu(app, view) {
+        match build_menu(app, &shown.menu) {
             Ok(menu) => {
                 let _ = tray.set_menu(Some(menu));
             }
@@ -207,54 +229,24 @@ fn account_label(account: &AccountSummary) -> String {
     }
 }
 
-fn build_menu(app: &AppHandle, view: &AccountsView) -> tauri::Result<Menu<Wry>> {
+fn build_menu(app: &AppHandle, entries: &[Entry]) -> tauri::Result<Menu<Wry>> {
     let mut items: Vec<Box<dyn IsMenuItem<Wry>>> = Vec::new();
-    for account in &view.accounts {
-        let label = account_label(account);
-        let id = format!("{ACCOUNT_PREFIX}{}", account.id);
-        items.push(Box::new(CheckMenuItem::with_id(
-            app,
-            id,
-            label,
-            true,
-            account.active,
-            None::<&str>,
-        )?));
+    for entry in entries {
+        items.push(match entry {
+            Entry::Account { id, label, active } => Box::new(CheckMenuItem::with_id(
+                app,
+                id,
+                label,
+                true,
+                *active,
+                None::<&str>,
+            )?),
+            Entry::Action { id, label } => {
+                Box::new(MenuItem::with_id(app, *id, *label, true, None::<&str>)?)
+            }
+            Entry::Separator => Box::new(PredefinedMenuItem::separator(app)?),
+        });
     }
-    if !view.accounts.is_empty() {
-        items.push(Box::new(PredefinedMenuItem::separator(app)?));
-    }
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        ADD,
-        text(Text::TrayAdd),
-        true,
-        None::<&str>,
-    )?));
-    if view.active.is_some() {
-        items.push(Box::new(MenuItem::with_id(
-            app,
-            REFRESH,
-            text(Text::TrayRefresh),
-            true,
-            None::<&str>,
-        )?));
-    }
-    items.push(Box::new(PredefinedMenuItem::separator(app)?));
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        OPEN,
-        text(Text::TrayOpen),
-        true,
-        None::<&str>,
-    )?));
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        QUIT,
-        text(Text::TrayQuit),
-        true,
-        None::<&str>,
-    )?));
     let refs: Vec<&dyn IsMenuItem<Wry>> = items.iter().map(|i| i.as_ref()).collect();
     Menu::with_items(app, &refs)
 }
