@@ -62,6 +62,46 @@ async fn setup(accounts: &[&str]) -> Setup {
     }
 }
 
+/// Linkcord running with its window open and its tray item registered.
+struct Opened {
+    emulator: RunningEmulator,
+    sandbox: Sandbox,
+    _shell: Shell,
+    _driver: Driver,
+    client: Client,
+    item: TrayItem,
+}
+
+/// Ava and Dmitri signed in, then Linkcord started: the window shows Dmitri (the active one)
+/// and the tray menu checks him. Returns the menu as it then read.
+async fn open_with_ava_and_dmitri() -> (Opened, Vec<MenuEntry>) {
+    let Setup {
+        emulator,
+        sandbox,
+        shell,
+    } = setup(&[ids::AVA, ids::DMITRI]).await;
+    let (ava, dmitri) = (user(&emulator, ids::AVA), user(&emulator, ids::DMITRI));
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[]).await;
+    wait_for_text(&client, "#profile-display-name", dmitri.display_name()).await;
+    let item = shell.wait_for_item(PATIENTLY).await;
+    let (menu, ok) = item
+        .wait_for_menu(PATIENTLY, |m| {
+            shows_active(m, &dmitri.username, &[&ava.username])
+        })
+        .await;
+    assert!(ok, "the menu should check Dmitri only: {}", describe(&menu));
+    let opened = Opened {
+        emulator,
+        sandbox,
+        _shell: shell,
+        _driver: driver,
+        client,
+        item,
+    };
+    (opened, menu)
+}
+
 /// Runs a `linkcord` command off the test's runtime thread, which also serves the emulator.
 async fn run(mut command: std::process::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || command.output())
@@ -194,24 +234,18 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
     if !webdriver::enabled("the_tray_lists_every_account_and_switches_in_one_click") {
         return;
     }
-    let Setup {
+    let (opened, menu) = open_with_ava_and_dmitri().await;
+    // The shell and the driver stay in `opened`, alive until the test ends.
+    let Opened {
         emulator,
         sandbox,
-        shell,
-    } = setup(&[ids::AVA, ids::DMITRI]).await;
+        client,
+        item,
+        ..
+    } = opened;
     let (ava, dmitri) = (user(&emulator, ids::AVA), user(&emulator, ids::DMITRI));
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
-    wait_for_text(&client, "#profile-display-name", dmitri.display_name()).await;
-    let item = shell.wait_for_item(PATIENTLY).await;
 
     // Both accounts, Dmitri (the active one) checked, and the four actions.
-    let (menu, ok) = item
-        .wait_for_menu(PATIENTLY, |m| {
-            shows_active(m, &dmitri.username, &[&ava.username])
-        })
-        .await;
-    assert!(ok, "the menu should check Dmitri only: {}", describe(&menu));
     for action in ["Add account…", "Refresh", "Open Linkcord", "Quit"] {
         assert!(
             tray::find(&menu, action).is_some_and(|e| e.enabled),
@@ -300,22 +334,16 @@ async fn a_switch_in_the_window_or_a_terminal_shows_in_the_tray() {
     if !webdriver::enabled("a_switch_in_the_window_or_a_terminal_shows_in_the_tray") {
         return;
     }
-    let Setup {
+    let (opened, _) = open_with_ava_and_dmitri().await;
+    // The shell and the driver stay in `opened`, alive until the test ends.
+    let Opened {
         emulator,
         sandbox,
-        shell,
-    } = setup(&[ids::AVA, ids::DMITRI]).await;
+        client,
+        item,
+        ..
+    } = opened;
     let (ava, dmitri) = (user(&emulator, ids::AVA), user(&emulator, ids::DMITRI));
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
-    wait_for_text(&client, "#profile-display-name", dmitri.display_name()).await;
-    let item = shell.wait_for_item(PATIENTLY).await;
-    let (menu, ok) = item
-        .wait_for_menu(PATIENTLY, |m| {
-            shows_active(m, &dmitri.username, &[&ava.username])
-        })
-        .await;
-    assert!(ok, "{}", describe(&menu));
 
     // From the window's account list.
     let started = Instant::now();
