@@ -1,5 +1,5 @@
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use keyring_core::{CredentialStore, Entry};
@@ -18,46 +18,128 @@ const ACCOUNT_PREFIX: &str = "account:";
 #[derive(Clone)]
 pub struct Vault {
     service: String,
-    store: Arc<CredentialStore>,
+    slot: Arc<Slot>,
     timeout: Duration,
 }
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let vendor = self.slot.current().map(|store| store.vendor());
         f.debug_struct("Vault")
             .field("service", &self.service)
-            .field("store", &self.store.vendor())
+            .field("store", &vendor)
             .field("timeout", &self.timeout)
             .finish()
     }
 }
 
-/// The platform store once it opened; a failure is not remembered, so a keychain started
-/// later is picked up without restarting Linkcord.
-static PLATFORM_STORE: Mutex<Option<Arc<CredentialStore>>> = Mutex::new(None);
+type Opener = Box<dyn Fn() -> Result<Arc<CredentialStore>, keyring_core::Error> + Send + Sync>;
+
+/// The store a vault talks to, and how to open it again. A Secret Service connection is tied
+/// to the daemon it was opened with: once that daemon restarts, every call on it fails ("the
+/// session does not exist"), so after a platform failure the connection is dropped and a new
+/// one opened, instead of failing until Linkcord restarts.
+struct Slot {
+    current: Mutex<Option<Arc<CredentialStore>>>,
+    /// `None`: a store given by the caller, used as it is.
+    open: Option<Opener>,
+}
+
+impl Slot {
+    fn current(&self) -> Option<Arc<CredentialStore>> {
+        self.current.lock().expect("store lock").clone()
+    }
+
+    /// The open store, opened now if there is none (an open that failed is not remembered, so
+    /// a keychain started later is picked up).
+    async fn store(
+        self: &Arc<Self>,
+        deadline: Duration,
+    ) -> Result<Arc<CredentialStore>, VaultError> {
+        if let Some(store) = self.current() {
+            return Ok(store);
+        }
+        self.open_new(None, deadline).await
+    }
+
+    /// Replaces `failed` with a newly opened store. If another caller already replaced it,
+    /// theirs is used: one daemon restart means one reconnection, not one per caller.
+    async fn reopen(
+        self: &Arc<Self>,
+        failed: &Arc<CredentialStore>,
+        deadline: Duration,
+    ) -> Result<Arc<CredentialStore>, VaultError> {
+        self.open_new(Some(failed), deadline).await
+    }
+
+    async fn open_new(
+        self: &Arc<Self>,
+        replacing: Option<&Arc<CredentialStore>>,
+        deadline: Duration,
+    ) -> Result<Arc<CredentialStore>, VaultError> {
+        {
+            let mut current = self.current.lock().expect("store lock");
+            match (current.as_ref(), replacing) {
+                (Some(now), Some(old)) if !Arc::ptr_eq(now, old) => return Ok(now.clone()),
+                (Some(now), None) => return Ok(now.clone()),
+                _ => *current = None,
+            }
+        }
+        let slot = self.clone();
+        let opened = with_deadline(deadline, "keychain", move || match &slot.open {
+            Some(open) => open(),
+            None => Err(keyring_core::Error::NoDefaultStore),
+        })
+        .await?;
+        let mut current = self.current.lock().expect("store lock");
+        Ok(current.get_or_insert(opened).clone())
+    }
+}
+
+/// The platform store, shared by every vault of this process.
+static PLATFORM: LazyLock<Arc<Slot>> = LazyLock::new(|| {
+    Arc::new(Slot {
+        current: Mutex::new(None),
+        open: Some(Box::new(open_platform_store)),
+    })
+});
 
 impl Vault {
     /// The OS keychain: Secret Service on Linux and the BSDs, Keychain Services on macOS,
     /// Credential Manager on Windows.
     pub async fn open_platform(service: &str) -> Result<Self, VaultError> {
-        let store = if let Some(store) = PLATFORM_STORE.lock().expect("store lock").clone() {
-            store
-        } else {
-            let opened = with_deadline(DEFAULT_TIMEOUT, "keychain", open_platform_store).await?;
-            PLATFORM_STORE
-                .lock()
-                .expect("store lock")
-                .replace(opened.clone());
-            opened
-        };
-        Ok(Self::with_store(service, store))
+        let slot = PLATFORM.clone();
+        slot.store(DEFAULT_TIMEOUT).await?;
+        Ok(Self::on_slot(service, slot))
     }
 
-    /// A vault over any `keyring-core` store (a mock in tests).
+    /// A vault over any `keyring-core` store (a mock in tests), never reopened.
     pub fn with_store(service: &str, store: Arc<CredentialStore>) -> Self {
+        let slot = Slot {
+            current: Mutex::new(Some(store)),
+            open: None,
+        };
+        Self::on_slot(service, Arc::new(slot))
+    }
+
+    /// A vault over the stores `open` returns: the first on first use, a new one after each
+    /// platform failure (tests use it to stand in for a restarted keychain daemon).
+    #[cfg(test)]
+    pub(crate) fn reopening(
+        service: &str,
+        open: impl Fn() -> Result<Arc<CredentialStore>, keyring_core::Error> + Send + Sync + 'static,
+    ) -> Self {
+        let slot = Slot {
+            current: Mutex::new(None),
+            open: Some(Box::new(open)),
+        };
+        Self::on_slot(service, Arc::new(slot))
+    }
+
+    fn on_slot(service: &str, slot: Arc<Slot>) -> Self {
         Self {
             service: service.to_owned(),
-            store,
+            slot,
             timeout: DEFAULT_TIMEOUT,
         }
     }
@@ -123,8 +205,8 @@ impl Vault {
     /// The accounts that have an entry, when the store can list its entries; `None` when it
     /// cannot (then the caller relies on the account index and the cache).
     pub async fn list_accounts(&self) -> Result<Option<Vec<UserId>>, VaultError> {
-        let (store, service) = (self.store.clone(), self.service.clone());
-        with_deadline(self.timeout, "list", move || {
+        let service = self.service.clone();
+        self.on_store("list", move |store| {
             let spec = HashMap::from([("service", service.as_str())]);
             let entries = match store.search(&spec) {
                 Ok(entries) => entries,
@@ -171,13 +253,35 @@ impl Vault {
     async fn on_entry<T, F>(&self, user: String, call: F) -> Result<T, VaultError>
     where
         T: Send + 'static,
-        F: FnOnce(&Entry) -> Result<T, keyring_core::Error> + Send + 'static,
+        F: Fn(&Entry) -> Result<T, keyring_core::Error> + Clone + Send + 'static,
     {
-        let (store, service, name) = (self.store.clone(), self.service.clone(), user.clone());
-        with_deadline(self.timeout, &user, move || {
+        let (service, name) = (self.service.clone(), user.clone());
+        self.on_store(&user, move |store| {
             call(&store.build(&service, &name, None)?)
         })
         .await
+    }
+
+    /// Runs `call` on the store under the deadline. After a platform failure the store is
+    /// opened again and `call` retried, once: every call here may be repeated safely.
+    async fn on_store<T, F>(&self, entry: &str, call: F) -> Result<T, VaultError>
+    where
+        T: Send + 'static,
+        F: Fn(&CredentialStore) -> Result<T, keyring_core::Error> + Clone + Send + 'static,
+    {
+        let store = self.slot.store(self.timeout).await?;
+        let first = {
+            let (store, call) = (store.clone(), call.clone());
+            with_deadline(self.timeout, entry, move || call(store.as_ref())).await
+        };
+        match first {
+            Err(VaultError::Unavailable { reason }) if self.slot.open.is_some() => {
+                tracing::warn!("the keychain failed ({reason}); connecting to it again");
+                let store = self.slot.reopen(&store, self.timeout).await?;
+                with_deadline(self.timeout, entry, move || call(store.as_ref())).await
+            }
+            other => other,
+        }
     }
 }
 

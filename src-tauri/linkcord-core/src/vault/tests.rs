@@ -3,7 +3,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use keyring_core::api::CredentialStoreApi;
-use keyring_core::{Entry, mock};
+use keyring_core::{CredentialStore, Entry, mock};
 use time::OffsetDateTime;
 
 use super::*;
@@ -163,6 +163,88 @@ async fn a_hanging_keychain_times_out() {
     assert!(matches!(err, VaultError::Timeout { .. }), "{err}");
     let err = vault.load_tokens(&id("1")).await.unwrap_err();
     assert!(matches!(err, VaultError::Timeout { .. }), "{err}");
+}
+
+/// A store whose connection is gone, like one opened before the keychain daemon restarted:
+/// every call fails with a platform failure.
+#[derive(Debug)]
+struct DeadStore;
+
+impl CredentialStoreApi for DeadStore {
+    fn vendor(&self) -> String {
+        "dead".into()
+    }
+    fn id(&self) -> String {
+        "dead".into()
+    }
+    fn build(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<&HashMap<&str, &str>>,
+    ) -> keyring_core::Result<Entry> {
+        Err(keyring_core::Error::PlatformFailure(
+            "the session does not exist".into(),
+        ))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// A vault whose opener hands out `stores` in turn (the last one from then on), and a count
+/// of how often it was asked.
+fn reopening_vault(stores: Vec<Arc<CredentialStore>>) -> (Vault, Arc<std::sync::Mutex<usize>>) {
+    let opened = Arc::new(std::sync::Mutex::new(0usize));
+    let count = opened.clone();
+    let vault = Vault::reopening("lc-test", move || {
+        let mut n = count.lock().unwrap();
+        *n += 1;
+        Ok(stores[(*n - 1).min(stores.len() - 1)].clone())
+    });
+    (vault, opened)
+}
+
+#[tokio::test]
+async fn a_store_whose_daemon_went_away_is_opened_again_once() {
+    let alive: Arc<CredentialStore> = mock::Store::new().unwrap();
+    let (vault, opened) = reopening_vault(vec![Arc::new(DeadStore), alive]);
+    // The first store is dead: the call reconnects and succeeds without the caller noticing.
+    vault
+        .store_tokens(&id("555"), &record("at", "rt", 60))
+        .await
+        .unwrap();
+    assert_eq!(*opened.lock().unwrap(), 2);
+    let got = vault.load_tokens(&id("555")).await.unwrap().unwrap();
+    assert_eq!(got.access_token.secret(), "at");
+    // Clones share the new connection: no further reopening.
+    assert!(
+        vault
+            .clone()
+            .load_tokens(&id("555"))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(*opened.lock().unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_keychain_still_down_is_reported_after_one_reconnection_per_call() {
+    let (vault, opened) = reopening_vault(vec![Arc::new(DeadStore)]);
+    for call in 1..=2 {
+        let err = vault.load_tokens(&id("556")).await.unwrap_err();
+        assert!(matches!(err, VaultError::Unavailable { .. }), "{err}");
+        // One open on first use, then one reconnection per failing call.
+        assert_eq!(*opened.lock().unwrap(), 1 + call);
+    }
+}
+
+#[tokio::test]
+async fn a_store_given_by_the_caller_is_never_replaced() {
+    let vault = Vault::with_store("lc-test", Arc::new(DeadStore));
+    let err = vault.load_tokens(&id("557")).await.unwrap_err();
+    assert!(matches!(err, VaultError::Unavailable { .. }), "{err}");
 }
 
 // ----- against a real Secret Service (run under recipes/with-secret-service.sh) -----
