@@ -28,6 +28,10 @@ pub mod ids {
     pub const LAYLA: &str = "917263548192736455";
     /// Legacy discriminator `1234`, no global name, no avatar, 17-digit id.
     pub const OLD_GUARD: &str = "94108243765297152";
+    /// Hostile but real: fields newer than the spec, U+202E in the display name, markup,
+    /// `javascript:`, IDN, RTL and zalgo names, unknown features and service types, 64-bit
+    /// permission strings.
+    pub const MALLORY: &str = "1184623570194718720";
 }
 
 /// The fields `UserPIIResponse` requires; a fixture user must have every one of them.
@@ -60,6 +64,10 @@ pub struct Connection {
     pub show_activity: bool,
     pub two_way_link: bool,
     pub visibility: u8,
+    /// Fields the spec does not list yet but Discord sends (`metadata`,
+    /// `metadata_visibility`, ...): served back as they are written, so clients meet them.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A guild as `/users/@me/guilds` shows it (`MyGuildResponse`). The counts are kept here
@@ -77,6 +85,9 @@ pub struct Guild {
     pub approximate_member_count: Option<u32>,
     #[serde(default)]
     pub approximate_presence_count: Option<u32>,
+    /// Fields the spec does not list yet, served back as they are written.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// One user one can sign in as.
@@ -324,6 +335,7 @@ impl GuildGenerator {
                 .collect(),
             approximate_member_count: Some(members),
             approximate_presence_count: Some(members / 5),
+            extra: Map::new(),
             id,
         }
     }
@@ -385,6 +397,7 @@ mod tests {
             ids::HANAKO,
             ids::LAYLA,
             ids::OLD_GUARD,
+            ids::MALLORY,
         ] {
             assert!(f.user(id).is_some(), "{id}");
         }
