@@ -26,5 +26,5 @@ mod tests;
 pub use cache::{AccountCache, CacheKind, CachedDoc};
 pub use error::AccountsError;
 pub use index::{AccountEntry, AccountIndex, AccountStatus, INDEX_VERSION, Identity};
-pub use refresh::{REFRESH_MARGIN, RefreshCoordinator};
+pub use refresh::{HeldAccount, REFRESH_MARGIN, RefreshCoordinator};
 pub use store::{AccountStore, IndexWarning, Loaded};

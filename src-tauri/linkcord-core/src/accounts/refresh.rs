@@ -5,6 +5,12 @@
 //! account's async mutex (threads of this process), then its lock file (other processes: the
 //! GUI and a CLI run), then reads the keychain again: if someone else refreshed meanwhile, it
 //! uses their token. Otherwise it refreshes and stores the new pair before anyone uses it.
+//!
+//! Once Discord answered, the old refresh token is dead: if the keychain then refuses the new
+//! pair, dropping it would sign the account out. So the pair is kept in memory, handed out,
+//! and written to the keychain on the next use that finds it working again. Removing an
+//! account takes the same locks ([`RefreshCoordinator::hold`]), and a refresh that finds its
+//! account gone stores nothing, so a removed account's tokens never come back.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,7 +23,7 @@ use super::{AccountStatus, AccountStore, AccountsError};
 use crate::discord::UserId;
 use crate::oauth::{OAuthClient, OAuthError};
 use crate::secret::AccessToken;
-use crate::vault::{TokenRecord, Vault};
+use crate::vault::{TokenRecord, Vault, VaultError};
 
 /// Refresh when less than this is left before the access token expires.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -39,12 +45,65 @@ impl Stale {
     }
 }
 
+/// A refreshed pair the keychain has not taken yet. Discord already spent the old refresh
+/// token, so this is the only live copy: it is handed out from memory and written to the
+/// keychain at the next chance.
+#[derive(Debug)]
+struct Unsaved {
+    fresh: TokenRecord,
+    /// The access token of the record the keychain still holds, which `fresh` replaces. If
+    /// the keychain holds anything else by the time it works again, someone signed in anew
+    /// and that pair wins.
+    replaces: AccessToken,
+}
+
+/// One account's in-process lock and the pair it may be keeping for the keychain.
+type Slot = Arc<tokio::sync::Mutex<Option<Unsaved>>>;
+
+/// Pauses between attempts to store a pair Discord just issued: a keychain that hiccups or
+/// whose daemon is restarting gets a moment before the pair is kept in memory only.
+const STORE_RETRIES: [Duration; 2] = [Duration::from_millis(100), Duration::from_millis(400)];
+
 /// Hands out valid access tokens, refreshing them one at a time per account.
 #[derive(Debug)]
 pub struct RefreshCoordinator {
     store: AccountStore,
-    per_account: Mutex<HashMap<UserId, Arc<tokio::sync::Mutex<()>>>>,
+    per_account: Mutex<HashMap<UserId, Slot>>,
     lock_timeout: Duration,
+}
+
+/// Both refresh locks of one account, held: no refresh of it runs in any Linkcord process
+/// until this is dropped.
+#[derive(Debug)]
+pub struct HeldAccount {
+    unsaved: tokio::sync::OwnedMutexGuard<Option<Unsaved>>,
+    _across_processes: FileLock,
+}
+
+impl HeldAccount {
+    /// The newest tokens: the pair kept in memory if the keychain has not taken it yet, else
+    /// the keychain's.
+    pub async fn tokens(
+        &self,
+        account: &UserId,
+        vault: &Vault,
+    ) -> Result<Option<TokenRecord>, AccountsError> {
+        if let Some(unsaved) = self.unsaved.as_ref() {
+            return Ok(Some(unsaved.fresh.clone()));
+        }
+        Ok(vault.load_tokens(account).await?)
+    }
+
+    /// Deletes the account's tokens from the keychain and from memory.
+    pub async fn delete_tokens(
+        &mut self,
+        account: &UserId,
+        vault: &Vault,
+    ) -> Result<(), AccountsError> {
+        *self.unsaved = None;
+        vault.delete_tokens(account).await?;
+        Ok(())
+    }
 }
 
 impl RefreshCoordinator {
@@ -88,17 +147,25 @@ impl RefreshCoordinator {
         record: &TokenRecord,
         vault: &Vault,
     ) -> Result<(), AccountsError> {
-        let mutex = self.mutex_for(account);
-        let _in_process = mutex.lock().await;
-        let _across_processes = self.lock_file(account).await?;
+        let mut held = self.hold(account).await?;
         vault.store_tokens(account, record).await?;
+        // The new sign-in supersedes a pair still waiting for the keychain.
+        *held.unsaved = None;
         Ok(())
     }
 
-    async fn lock_file(&self, account: &UserId) -> Result<FileLock, AccountsError> {
+    /// Takes both refresh locks of `account` (this process's, then the lock file shared with
+    /// other processes), for changes that must not interleave with a refresh: removing the
+    /// account's tokens.
+    pub async fn hold(&self, account: &UserId) -> Result<HeldAccount, AccountsError> {
+        let unsaved = self.slot_for(account).lock_owned().await;
         let path = self.store.refresh_lock_path(account);
         let what = format!("the tokens of account {account}");
-        FileLock::acquire(&path, self.lock_timeout, &what).await
+        let file = FileLock::acquire(&path, self.lock_timeout, &what).await?;
+        Ok(HeldAccount {
+            unsaved,
+            _across_processes: file,
+        })
     }
 
     async fn ensure(
@@ -108,19 +175,60 @@ impl RefreshCoordinator {
         oauth: &OAuthClient,
         stale: Stale,
     ) -> Result<AccessToken, AccountsError> {
-        let record = load(vault, account).await?;
+        // The quick way, without the locks: the keychain's token, if nothing newer waits in
+        // memory and it is still good.
+        if self.slot_for(account).lock().await.is_none() {
+            let record = load(vault, account).await?;
+            if !stale.applies_to(&record, OffsetDateTime::now_utc()) {
+                return Ok(record.access_token);
+            }
+        }
+        let mut held = self.hold(account).await?;
+        // Someone may have refreshed while we waited: the keychain is the truth, unless it
+        // has yet to take a pair this process holds.
+        let record = self.settle(account, vault, &mut held).await?;
         if !stale.applies_to(&record, OffsetDateTime::now_utc()) {
             return Ok(record.access_token);
         }
-        let mutex = self.mutex_for(account);
-        let _in_process = mutex.lock().await;
-        let _across_processes = self.lock_file(account).await?;
-        // Someone may have refreshed while we waited: the keychain is the truth.
-        let record = load(vault, account).await?;
-        if !stale.applies_to(&record, OffsetDateTime::now_utc()) {
-            return Ok(record.access_token);
+        if !self.listed(account) {
+            // Removed while we waited: refreshing would bring its tokens back.
+            return Err(not_signed_in(account));
         }
-        self.refresh(account, record, vault, oauth).await
+        self.refresh(account, record, vault, oauth, &mut held).await
+    }
+
+    /// The current record, called with both locks held. A pair kept in memory is written to
+    /// the keychain first if it works again; until then it is the current one.
+    async fn settle(
+        &self,
+        account: &UserId,
+        vault: &Vault,
+        held: &mut HeldAccount,
+    ) -> Result<TokenRecord, AccountsError> {
+        let Some(unsaved) = held.unsaved.take() else {
+            return load(vault, account).await;
+        };
+        match vault.load_tokens(account).await {
+            // The account was removed meanwhile: the pair goes with it.
+            Ok(None) => Err(not_signed_in(account)),
+            Ok(Some(kept)) if kept.same_access_token(&unsaved.replaces) => {
+                match vault.store_tokens(account, &unsaved.fresh).await {
+                    Ok(()) => Ok(unsaved.fresh),
+                    Err(e) => {
+                        tracing::warn!(
+                            "the keychain still cannot store the tokens of {account}: {e}"
+                        );
+                        Ok(keep(held, unsaved))
+                    }
+                }
+            }
+            // A new sign-in stored a pair of its own meanwhile: it is newer than ours.
+            Ok(Some(kept)) => Ok(kept),
+            Err(e) => {
+                tracing::warn!("the keychain cannot be read for {account}: {e}");
+                Ok(keep(held, unsaved))
+            }
+        }
     }
 
     /// Spends the refresh token and stores the new pair. Called with both locks held.
@@ -130,11 +238,18 @@ impl RefreshCoordinator {
         record: TokenRecord,
         vault: &Vault,
         oauth: &OAuthClient,
+        held: &mut HeldAccount,
     ) -> Result<AccessToken, AccountsError> {
         let Some(refresh_token) = record.refresh_token.as_ref() else {
             self.mark_needs_sign_in(account);
             return Err(needs_sign_in(account));
         };
+        // What the keychain holds: the record refreshed from, or, if that one only lived in
+        // memory, the older one the keychain never let go of.
+        let replaces = held
+            .unsaved
+            .take()
+            .map_or_else(|| record.access_token.clone(), |u| u.replaces);
         let tokens = match oauth.refresh(refresh_token).await {
             Ok(tokens) => tokens,
             Err(OAuthError::InvalidGrant { .. }) => {
@@ -142,27 +257,50 @@ impl RefreshCoordinator {
                 self.mark_needs_sign_in(account);
                 return Err(needs_sign_in(account));
             }
-            // Network trouble and the like: the old record is untouched in the keychain.
-            Err(e) => return Err(e.into()),
+            // Network trouble and the like: nothing was spent, the record is kept as it was.
+            Err(e) => {
+                if !record.same_access_token(&replaces) {
+                    keep(
+                        held,
+                        Unsaved {
+                            fresh: record,
+                            replaces,
+                        },
+                    );
+                }
+                return Err(e.into());
+            }
         };
         let fresh = TokenRecord::from_tokens(tokens, OffsetDateTime::now_utc(), Some(&record));
-        // Stored before anyone sees the new token: the old refresh token is already dead.
-        if let Err(first) = vault.store_tokens(account, &fresh).await {
+        // The old refresh token is dead now: this pair must not be lost. Stored before anyone
+        // sees the new token if the keychain lets us; kept in memory (and stored on a later
+        // call) if it does not.
+        if let Err(e) = store_with_retries(vault, account, &fresh).await {
             tracing::warn!(
-                "storing the refreshed tokens of {account} failed ({first}); retrying once"
+                "could not store the refreshed tokens of {account} ({e}); keeping them in memory and retrying on the next use"
             );
-            vault.store_tokens(account, &fresh).await?;
+            let token = fresh.access_token.clone();
+            keep(held, Unsaved { fresh, replaces });
+            return Ok(token);
         }
         Ok(fresh.access_token)
     }
 
-    fn mutex_for(&self, account: &UserId) -> Arc<tokio::sync::Mutex<()>> {
+    fn slot_for(&self, account: &UserId) -> Slot {
         self.per_account
             .lock()
             .expect("refresh map lock")
             .entry(account.clone())
             .or_default()
             .clone()
+    }
+
+    /// Whether the index still lists `account`. An index that cannot be read says yes: the
+    /// keychain entry, checked before, is what decides then.
+    fn listed(&self, account: &UserId) -> bool {
+        self.store
+            .load()
+            .map_or(true, |loaded| loaded.index.get(account).is_some())
     }
 
     fn mark_needs_sign_in(&self, account: &UserId) {
@@ -176,13 +314,39 @@ impl RefreshCoordinator {
     }
 }
 
+/// Keeps `unsaved` in memory and returns its record.
+fn keep(held: &mut HeldAccount, unsaved: Unsaved) -> TokenRecord {
+    let record = unsaved.fresh.clone();
+    *held.unsaved = Some(unsaved);
+    record
+}
+
+async fn store_with_retries(
+    vault: &Vault,
+    account: &UserId,
+    record: &TokenRecord,
+) -> Result<(), VaultError> {
+    let mut result = vault.store_tokens(account, record).await;
+    for pause in STORE_RETRIES {
+        let Err(e) = &result else { break };
+        tracing::warn!("storing the refreshed tokens of {account} failed ({e}); retrying");
+        tokio::time::sleep(pause).await;
+        result = vault.store_tokens(account, record).await;
+    }
+    result
+}
+
 async fn load(vault: &Vault, account: &UserId) -> Result<TokenRecord, AccountsError> {
     vault
         .load_tokens(account)
         .await?
-        .ok_or_else(|| AccountsError::NotSignedIn {
-            account: account.to_string(),
-        })
+        .ok_or_else(|| not_signed_in(account))
+}
+
+fn not_signed_in(account: &UserId) -> AccountsError {
+    AccountsError::NotSignedIn {
+        account: account.to_string(),
+    }
 }
 
 fn needs_sign_in(account: &UserId) -> AccountsError {

@@ -419,6 +419,188 @@ async fn no_keychain_entry_means_not_signed_in() {
     assert!(matches!(err, AccountsError::NotSignedIn { .. }));
 }
 
+// ----- a keychain that refuses to store a refreshed pair -----
+
+/// A keychain whose writes can be made to fail (reads and deletes keep working), counting
+/// every write attempt.
+#[derive(Debug)]
+struct WritesFail {
+    inner: Arc<keyring_core::CredentialStore>,
+    failing: Arc<std::sync::atomic::AtomicBool>,
+    attempts: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+#[derive(Debug)]
+struct WritesFailCred {
+    inner: keyring_core::Entry,
+    failing: Arc<std::sync::atomic::AtomicBool>,
+    attempts: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl WritesFail {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            inner: keyring_core::mock::Store::new().unwrap(),
+            failing: Arc::default(),
+            attempts: Arc::default(),
+        })
+    }
+
+    fn fail(&self, failing: bool) {
+        self.failing
+            .store(failing, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn attempts(&self) -> usize {
+        self.attempts.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl keyring_core::api::CredentialStoreApi for WritesFail {
+    fn vendor(&self) -> String {
+        "writes-fail".into()
+    }
+    fn id(&self) -> String {
+        "writes-fail".into()
+    }
+    fn build(
+        &self,
+        service: &str,
+        user: &str,
+        modifiers: Option<&std::collections::HashMap<&str, &str>>,
+    ) -> keyring_core::Result<keyring_core::Entry> {
+        let cred = WritesFailCred {
+            inner: self.inner.build(service, user, modifiers)?,
+            failing: self.failing.clone(),
+            attempts: self.attempts.clone(),
+        };
+        Ok(keyring_core::Entry::new_with_credential(Arc::new(cred)))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl keyring_core::api::CredentialApi for WritesFailCred {
+    fn set_secret(&self, secret: &[u8]) -> keyring_core::Result<()> {
+        self.attempts
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(keyring_core::Error::PlatformFailure(
+                "the keychain refused the write".into(),
+            ));
+        }
+        self.inner.set_secret(secret)
+    }
+    fn get_secret(&self) -> keyring_core::Result<Vec<u8>> {
+        self.inner.get_secret()
+    }
+    fn delete_credential(&self) -> keyring_core::Result<()> {
+        self.inner.delete_credential()
+    }
+    fn get_credential(&self) -> keyring_core::Result<Option<Arc<keyring_core::api::Credential>>> {
+        Ok(None)
+    }
+    fn get_specifiers(&self) -> Option<(String, String)> {
+        self.inner.get_specifiers()
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+async fn stored_refresh_token(vault: &Vault, user: &str) -> String {
+    let record = vault.load_tokens(&id(user)).await.unwrap().unwrap();
+    record.refresh_token.unwrap().secret().clone()
+}
+
+#[tokio::test]
+async fn a_refreshed_pair_the_keychain_refuses_is_kept_and_stored_once_it_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let keychain = WritesFail::new();
+    let vault = Vault::with_store("lc-test", keychain.clone());
+    signed_in(&store, &vault, "110", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let (c, oauth) = (RefreshCoordinator::new(store.clone()), endpoint.client());
+
+    keychain.fail(true);
+    let token = c.valid_token(&id("110"), &vault, &oauth).await.unwrap();
+    assert_eq!(token.secret(), "at-1", "the new token is handed out");
+    assert!(keychain.attempts() >= 2, "the write was retried");
+    assert_eq!(stored_refresh_token(&vault, "110").await, "rt-0");
+    // While the keychain still refuses, the pair in memory is used: no second refresh with
+    // the dead rt-0, which would sign the account out.
+    let again = c.valid_token(&id("110"), &vault, &oauth).await.unwrap();
+    assert_eq!(again.secret(), "at-1");
+    assert_eq!(endpoint.refreshes(), 1);
+
+    keychain.fail(false);
+    let later = c.valid_token(&id("110"), &vault, &oauth).await.unwrap();
+    assert_eq!(later.secret(), "at-1");
+    assert_eq!(
+        stored_refresh_token(&vault, "110").await,
+        "rt-1",
+        "the rotated refresh token reached the keychain"
+    );
+    // Another process, which only has the keychain, carries on without a refresh.
+    let other = RefreshCoordinator::new(AccountStore::new(dir.path()));
+    let theirs = other.valid_token(&id("110"), &vault, &oauth).await.unwrap();
+    assert_eq!(theirs.secret(), "at-1");
+    assert_eq!(endpoint.refreshes(), 1);
+    assert_eq!(
+        store.load().unwrap().index.get(&id("110")).unwrap().status,
+        AccountStatus::Ok
+    );
+}
+
+#[tokio::test]
+async fn a_pair_kept_in_memory_is_refreshed_with_its_own_refresh_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let keychain = WritesFail::new();
+    let vault = Vault::with_store("lc-test", keychain.clone());
+    signed_in(&store, &vault, "111", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let (c, oauth) = (RefreshCoordinator::new(store.clone()), endpoint.client());
+    keychain.fail(true);
+    let first = c.valid_token(&id("111"), &vault, &oauth).await.unwrap();
+    // Discord rejects at-1 while the keychain is still down: the next refresh must spend
+    // rt-1 (only in memory), not the keychain's dead rt-0.
+    let second = c
+        .after_unauthorized(&id("111"), &first, &vault, &oauth)
+        .await
+        .unwrap();
+    assert_eq!(second.secret(), "at-2");
+    keychain.fail(false);
+    c.valid_token(&id("111"), &vault, &oauth).await.unwrap();
+    assert_eq!(stored_refresh_token(&vault, "111").await, "rt-2");
+    assert_eq!(endpoint.refreshes(), 2);
+}
+
+#[tokio::test]
+async fn a_new_sign_in_wins_over_a_pair_kept_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let keychain = WritesFail::new();
+    let vault = Vault::with_store("lc-test", keychain.clone());
+    signed_in(&store, &vault, "112", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let (c, oauth) = (RefreshCoordinator::new(store.clone()), endpoint.client());
+    keychain.fail(true);
+    c.valid_token(&id("112"), &vault, &oauth).await.unwrap();
+    keychain.fail(false);
+    // Another process signs in to the same account and stores its own pair.
+    let other = RefreshCoordinator::new(AccountStore::new(dir.path()));
+    other
+        .replace_tokens(&id("112"), &record("at-new", "rt-new", 3600), &vault)
+        .await
+        .unwrap();
+    let token = c.valid_token(&id("112"), &vault, &oauth).await.unwrap();
+    assert_eq!(token.secret(), "at-new");
+    assert_eq!(stored_refresh_token(&vault, "112").await, "rt-new");
+}
+
 // ----- the lock file across real processes -----
 
 const CHILD_LOCK_VAR: &str = "LINKCORD_TEST_CHILD_LOCK_PATH";
