@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::opener::RecordingOpener;
+
 /// The workspace root (this crate lives in `<root>/tests`).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,6 +50,7 @@ pub struct Sandbox {
     pub keyring_service: String,
     pub home: tempfile::TempDir,
     extra: Vec<(String, String)>,
+    opener: Option<RecordingOpener>,
 }
 
 impl Sandbox {
@@ -63,6 +66,7 @@ impl Sandbox {
             keyring_service: format!("linkcord-test-{unique}"),
             home: tempfile::tempdir().expect("temp home dir"),
             extra: Vec::new(),
+            opener: None,
         }
     }
 
@@ -142,6 +146,23 @@ impl Sandbox {
     pub fn approve_as(&self, user_id: &str) {
         let choice = self.data_dir.path().join("browser").join("approve-as");
         std::fs::write(choice, user_id).expect("approve-as file");
+    }
+
+    /// Puts recording stand-ins for `xdg-open` and the other openers first on the `PATH` of
+    /// everything started from here (see [`RecordingOpener`]): what the app hands the desktop
+    /// to open is logged in the sandbox instead of opening a browser.
+    pub fn with_recording_opener(mut self) -> Self {
+        let opener = RecordingOpener::install(self.home.path());
+        let path = opener.path_var();
+        self.opener = Some(opener);
+        self.with_env("PATH", &path)
+    }
+
+    /// The recording openers; panics unless [`Sandbox::with_recording_opener`] installed them.
+    pub fn opener(&self) -> &RecordingOpener {
+        self.opener
+            .as_ref()
+            .expect("Sandbox::with_recording_opener was not called")
     }
 
     /// Points Linkcord at a running emulator (its default client id, any loopback port).

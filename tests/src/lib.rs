@@ -4,5 +4,6 @@
 
 pub mod app;
 pub mod emulator;
+pub mod opener;
 pub mod tray;
 pub mod webdriver;
