@@ -312,3 +312,16 @@ describe("settings", () => {
     await waitFor(() => expect((screen.getByLabelText("Start Linkcord in the tray when I log in") as HTMLInputElement).checked).toBe(true));
   });
 });
+
+describe("links to the outside", () => {
+  it("says in the window when a link could not be opened", async () => {
+    const { calls } = await start(twoAccounts(), {
+      "plugin:opener|open_url": ({ url }) => {
+        throw `Not allowed to open url ${url}`;
+      },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Open Discord" }));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("Could not open https://discord.com/channels/@me"));
+    expect(callsTo(calls, "plugin:opener|open_url")).toHaveLength(1);
+  });
+});

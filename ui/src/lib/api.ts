@@ -105,9 +105,26 @@ export function setLanguage(language: LanguageChoice): Promise<AppView> {
   return invoke<AppView>("set_language", { language });
 }
 
-/** Opens a web page in the system browser, never inside the window. */
-export function openExternal(url: string): Promise<void> {
-  return openUrl(url);
+/** The window event `openExternal` raises when a link could not be opened; its detail is the URL. */
+export const OPEN_FAILED_EVENT = "linkcord:open-failed";
+
+/** Opens a web page in the system browser, never inside the window. When that fails (an
+ *  address outside what the window may open, or no browser set up on the desktop) the window
+ *  is told through OPEN_FAILED_EVENT, so every link button gets the same notice. */
+export async function openExternal(url: string): Promise<void> {
+  try {
+    await openUrl(url);
+  } catch (e) {
+    console.warn(`could not open ${url}: ${errorMessage(e)}`);
+    window.dispatchEvent(new CustomEvent<string>(OPEN_FAILED_EVENT, { detail: url }));
+  }
+}
+
+/** Calls `onFailed` with the URL of each link that could not be opened; returns how to stop. */
+export function watchOpenFailures(onFailed: (url: string) => void): () => void {
+  const listener = (event: Event) => onFailed((event as CustomEvent<string>).detail);
+  window.addEventListener(OPEN_FAILED_EVENT, listener);
+  return () => window.removeEventListener(OPEN_FAILED_EVENT, listener);
 }
 
 /** Calls `onNotices` with each batch of notices, now and whenever the backend raises more. */
