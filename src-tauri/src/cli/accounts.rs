@@ -37,7 +37,7 @@ pub async fn switch(key: &str) -> Result<(), Failure> {
     if entry.status == AccountStatus::NeedsSignIn {
         output::warn(format!(
             "{} needs to sign in again: run `linkcord login`",
-            entry.username
+            output::isolate(&entry.username)
         ));
     }
     Ok(())
@@ -54,16 +54,21 @@ pub fn account_json(entry: &AccountEntry, active: bool) -> Value {
     })
 }
 
-/// `* 1098765432109876543  ava.nunez  (Ava Núñez-Gómez)`, plus a status note when needed.
+/// `* 1098765432109876543  ava.nunez  (Ava Núñez-Gómez)`, plus a status note when needed;
+/// the names come from Discord and are isolated (see [`output::isolate`]).
 fn account_line(entry: &AccountEntry, active: bool) -> String {
     let marker = if active { '*' } else { ' ' };
-    let mut line = format!("{marker} {:<20} {}", entry.id, entry.username);
+    let mut line = format!(
+        "{marker} {:<20} {}",
+        entry.id,
+        output::isolate(&entry.username)
+    );
     if let Some(name) = entry
         .display_name
         .as_deref()
         .filter(|n| *n != entry.username)
     {
-        line.push_str(&format!(" ({name})"));
+        line.push_str(&format!(" ({})", output::isolate(name)));
     }
     if entry.status == AccountStatus::NeedsSignIn {
         line.push_str("  [needs sign-in: run `linkcord login`]");
@@ -71,7 +76,7 @@ fn account_line(entry: &AccountEntry, active: bool) -> String {
     line
 }
 
-/// `ava.nunez (1098765432109876543)`.
+/// `ava.nunez (1098765432109876543)`, the username isolated.
 pub fn describe(entry: &AccountEntry) -> String {
-    format!("{} ({})", entry.username, entry.id)
+    format!("{} ({})", output::isolate(&entry.username), entry.id)
 }

@@ -36,6 +36,15 @@ pub fn note(message: impl std::fmt::Display) {
     eprintln!("{message}");
 }
 
+/// `text` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, for text tables: a name
+/// from Discord may hold bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE) that would otherwise
+/// reorder the rest of the line in a terminal that applies the bidi algorithm, and a right-to-
+/// left name takes its direction from its own first strong letter. Never for `--json`, whose
+/// values are what Discord sent.
+pub fn isolate(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
+}
+
 /// When a cached document was fetched, as RFC 3339 (its own serialised form, which saves this
 /// crate a dependency on `time`).
 pub fn fetched_at(doc: &CachedDoc) -> String {
@@ -53,5 +62,15 @@ fn whole_seconds(text: &str) -> String {
             rest.trim_start_matches(|c: char| c.is_ascii_digit())
         ),
         None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isolate_wraps_in_fsi_and_pdi() {
+        assert_eq!(isolate("a\u{202E}b"), "\u{2068}a\u{202E}b\u{2069}");
     }
 }

@@ -233,7 +233,9 @@ fn not_granted(scope: &str) {
 
 fn print_profile(user: &User, endpoints: &Endpoints) {
     let view = user.view(endpoints);
-    println!("{} (@{})", view.display_name, view.username);
+    // Names and other values from Discord are isolated: see `output::isolate`.
+    let iso = output::isolate;
+    println!("{} (@{})", iso(&view.display_name), iso(&view.username));
     let row = |label: &str, value: String| println!("  {label:<10} {value}");
     row("id", view.id.to_string());
     if let Some(tag) = &view.legacy_tag {
@@ -245,7 +247,7 @@ fn print_profile(user: &User, endpoints: &Endpoints) {
             Some(false) => " (not verified)",
             None => "",
         };
-        row("email", format!("{email}{verified}"));
+        row("email", format!("{}{verified}", iso(email)));
     }
     if let Some(locale) = &view.locale {
         row("locale", locale.clone());
@@ -254,7 +256,7 @@ fn print_profile(user: &User, endpoints: &Endpoints) {
         row("2FA", if mfa { "on" } else { "off" }.into());
     }
     if let Some(tag) = &view.server_tag {
-        row("server tag", tag.clone());
+        row("server tag", iso(tag));
     }
     if !view.badges.is_empty() {
         let names: Vec<String> = view.badges.iter().map(plain).collect();
@@ -289,8 +291,8 @@ fn print_connections(views: &[ConnectionView]) {
             .unwrap_or_default();
         println!(
             "{:<16} {}  [{}]{link}",
-            c.service_name,
-            c.display_name,
+            output::isolate(&c.service_name),
+            output::isolate(&c.display_name),
             flags.join(", ")
         );
     }
@@ -313,7 +315,11 @@ fn print_guilds(views: &[GuildView]) {
             .member_count
             .map(|n| format!("  {n} members"))
             .unwrap_or_default();
-        println!("{:<20} {}{role}{members}", g.id.to_string(), g.name);
+        println!(
+            "{:<20} {}{role}{members}",
+            g.id.to_string(),
+            output::isolate(&g.name)
+        );
     }
 }
 
