@@ -89,7 +89,7 @@ impl Shown {
         Self {
             menu,
             hover: match active {
-                Some(a) => format!("Linkcord — {}", a.display_name),
+                Some(a) => format!("Linkcord — {}", isolate(&a.display_name)),
                 None => "Linkcord".to_owned(),
             },
             avatar: active.and_then(|a| a.avatar_url.clone()),
@@ -223,10 +223,22 @@ fn icon_from(avatar: Option<&linkcord_core::images::Image>) -> Option<Image<'sta
 /// An account in the menu: its display name, with the username when they differ.
 fn account_label(account: &AccountSummary) -> String {
     if account.display_name == account.username {
-        account.username.clone()
+        isolate(&account.username)
     } else {
-        format!("{} ({})", account.display_name, account.username)
+        format!(
+            "{} ({})",
+            isolate(&account.display_name),
+            isolate(&account.username)
+        )
     }
+}
+
+/// `text` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a name from Discord may
+/// hold bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE) that would otherwise reverse the rest
+/// of the menu line, and a right-to-left name keeps its own direction without taking the
+/// words around it along.
+fn isolate(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
 }
 
 fn build_menu(app: &AppHandle, entries: &[Entry]) -> tauri::Result<Menu<Wry>> {
@@ -278,5 +290,58 @@ fn on_menu_event(app: &AppHandle, event: MenuEvent) {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::AccountStatus;
+
+    fn account(username: &str, display_name: &str) -> AccountSummary {
+        AccountSummary {
+            id: "1184623570194718720".parse().unwrap(),
+            username: username.into(),
+            display_name: display_name.into(),
+            avatar_url: None,
+            status: AccountStatus::Ok,
+            active: true,
+        }
+    }
+
+    /// A display name with U+202E RIGHT-TO-LEFT OVERRIDE must not reverse what follows it
+    /// in the menu line ("(username)") nor in the hover text: both names are isolated.
+    #[test]
+    fn names_in_the_menu_and_hover_text_are_isolated() {
+        let view = AccountsView {
+            accounts: vec![account("mallory.0", "Mallory \u{202E}gnp.exe")],
+            ..AccountsView::default()
+        };
+        let shown = Shown::of(&view);
+        let Some(Entry::Account { label, .. }) = shown.menu.first() else {
+            panic!("no account line: {:?}", shown.menu);
+        };
+        assert_eq!(
+            label,
+            "\u{2068}Mallory \u{202E}gnp.exe\u{2069} (\u{2068}mallory.0\u{2069})"
+        );
+        assert_eq!(
+            shown.hover,
+            "Linkcord — \u{2068}Mallory \u{202E}gnp.exe\u{2069}"
+        );
+    }
+
+    #[test]
+    fn a_name_that_is_the_username_is_shown_once_isolated() {
+        let view = AccountsView {
+            accounts: vec![account("OldGuard", "OldGuard")],
+            ..AccountsView::default()
+        };
+        let shown = Shown::of(&view);
+        assert!(
+            matches!(shown.menu.first(), Some(Entry::Account { label, .. }) if label == "\u{2068}OldGuard\u{2069}"),
+            "{:?}",
+            shown.menu
+        );
     }
 }
