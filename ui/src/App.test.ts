@@ -214,7 +214,8 @@ describe("signing in", () => {
     await waitFor(() => expect(screen.getByText("Finishing sign-in…")).toBeTruthy());
     await emit("accounts", samActive());
     await emit("sign-in", { state: "done", account: "200" });
-    await waitFor(() => expect(screen.getByText("Signed in as Sam.")).toBeTruthy());
+    // The name sits in its own <bdi> inside the sentence.
+    await waitFor(() => expect(document.querySelector("#sign-in-message")?.textContent?.trim()).toBe("Signed in as Sam."));
     await fireEvent.click(document.querySelector("#close-sign-in")!);
     expect(document.querySelector("#sign-in-panel")).toBeNull();
 
@@ -233,7 +234,7 @@ describe("logging out", () => {
     });
 
     await fireEvent.click(document.querySelector("#log-out")!);
-    expect(screen.getByText("Log out of Nelly?")).toBeTruthy();
+    expect(document.querySelector("#log-out-title")?.textContent?.trim()).toBe("Log out of Nelly?");
     await fireEvent.click(document.querySelector("#confirm-log-out")!);
 
     const forget = await waitFor(() => document.querySelector("#forget-locally") as HTMLButtonElement);

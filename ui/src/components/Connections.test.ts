@@ -75,7 +75,7 @@ describe("connections", () => {
   it("opens the profile on the service in the system browser", async () => {
     const calls = mockBackend({ "plugin:opener|open_url": () => null });
     show({ status: "granted", items: connections });
-    await fireEvent.click(screen.getByRole("button", { name: "Open octocat on GitHub" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Open \u2068octocat\u2069 on \u2068GitHub\u2069" }));
     await waitFor(() => expect(callsTo(calls, "plugin:opener|open_url")).toHaveLength(1));
     expect(callsTo(calls, "plugin:opener|open_url")[0]).toMatchObject({ url: "https://github.com/octocat" });
     // No link where the backend could not build one.

@@ -20,7 +20,7 @@ describe("profile", () => {
     const badge = container.querySelector('[data-badge="hypesquad_bravery"]')!;
     expect(badge.textContent).toBe("HypeSquad Bravery");
     expect(badge.getAttribute("title")).toBe("HypeSquad Bravery");
-    expect(screen.getByRole("img", { name: "Avatar of Nelly" })).toBeTruthy();
+    expect(screen.getByRole("img", { name: "Avatar of \u2068Nelly\u2069" })).toBeTruthy();
   });
 
   it("paints the accent colour when there is no banner, and shows the banner otherwise", () => {
