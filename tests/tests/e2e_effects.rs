@@ -1,13 +1,17 @@
 //! What a click does outside the app, seen from outside: the URL each link hands the desktop's
-//! opener (a recording `xdg-open` first on the app's `PATH`), what is refused, and what the
-//! window says when opening fails.
+//! opener (a recording `xdg-open` first on the app's `PATH`), what is refused, what the window
+//! says when opening fails, and a second "Add account" while a sign-in waits.
 
-use std::time::Duration;
+use std::net::TcpListener;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use linkcord_tests::app::Sandbox;
 use linkcord_tests::emulator::{Emulator, EmulatorConfig, ids};
-use linkcord_tests::webdriver::{self, Driver, click, screenshot, sign_in, wait_for_text};
+use linkcord_tests::webdriver::{
+    self, Driver, click, screenshot, sign_in, wait_for, wait_for_text,
+};
 
 /// Where "Open Discord" and "Manage in Discord" lead.
 const DISCORD_APP: &str = "https://discord.com/channels/@me";
@@ -164,4 +168,155 @@ async fn assert_no_notice(client: &Client) {
         texts.push(notice.text().await.unwrap_or_default());
     }
     assert!(texts.is_empty(), "error notices: {texts:?}");
+}
+
+/// The sign-in panel's state attribute.
+async fn panel_state(client: &Client) -> String {
+    match client.find(Locator::Css("#sign-in-panel")).await {
+        Ok(panel) => panel
+            .attr("data-state")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+        Err(_) => "none".into(),
+    }
+}
+
+/// A loopback port free right now, for the sign-in's fixed port.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Clicks through the consent page of `authorize_url` in a real browser as `user_id`.
+async fn consent(authorize_url: &str, user_id: &str) {
+    let browser = Path::new(env!("CARGO_BIN_EXE_consent-browser")).to_owned();
+    let (url, user) = (authorize_url.to_owned(), user_id.to_owned());
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(browser)
+            .args([&url, &user])
+            .status()
+    })
+    .await
+    .unwrap()
+    .expect("run consent-browser");
+    assert!(status.success(), "consent-browser: {status}");
+}
+
+#[tokio::test]
+async fn a_second_add_account_takes_over_the_waiting_sign_in() {
+    if !webdriver::enabled("a_second_add_account_takes_over_the_waiting_sign_in") {
+        return;
+    }
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    // No LINKCORD_BROWSER: the sign-in opens its tab through the system opener, recorded.
+    // One fixed port, as a person's settings have: the second sign-in must bind the port the
+    // first one listens on.
+    let port = free_port();
+    let sandbox = Sandbox::new()
+        .with_emulator(&emulator.base_url())
+        .with_recording_opener();
+    let set = sandbox
+        .command(&["config", "set", "port", &port.to_string()])
+        .status()
+        .unwrap();
+    assert!(set.success());
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[]).await;
+    wait_for(
+        &client,
+        "main[data-screen='accounts']",
+        "the accounts screen",
+    )
+    .await;
+
+    click(&client, "#add-account", "the add-account button").await;
+    let first = sandbox.opener().next_url(0).await;
+    assert!(first.starts_with(&emulator.base_url()), "{first}");
+    wait_for(
+        &client,
+        "#sign-in-panel[data-state='waiting']",
+        "the first sign-in waiting",
+    )
+    .await;
+
+    // "Add account" again, from a link handed to the running app.
+    let status = sandbox
+        .command(&["linkcord://login"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let asked = Instant::now();
+    let second = sandbox.opener().next_url(1).await;
+    eprintln!(
+        "the second sign-in's tab opened {} ms after the link was handed over",
+        asked.elapsed().as_millis()
+    );
+    assert_ne!(second, first, "the second request opened a new sign-in");
+    assert!(second.contains(&format!("127.0.0.1%3A{port}")), "{second}");
+
+    // The window follows the new sign-in and never says it was cancelled.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline {
+        let state = panel_state(&client).await;
+        assert_eq!(state, "waiting", "the panel after the second add-account");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(&client, "second-add-account-waiting").await;
+    // A window opened now (after closing this one) would show the same live sign-in.
+    let shown = client
+        .execute_async(
+            "const done = arguments[0]; window.__TAURI_INTERNALS__.invoke('app_view', {}).then((v) => done(JSON.stringify(v.signIn)), (e) => done('error:' + String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_str(shown.as_str().unwrap_or_default()).expect("the sign-in status");
+    assert_eq!(shown["state"], "waiting", "app_view's sign-in: {shown}");
+    assert_eq!(shown["authorizeUrl"], second.as_str(), "app_view's sign-in");
+
+    consent(&second, ids::AVA).await;
+    wait_for(
+        &client,
+        "#sign-in-panel[data-state='done']",
+        "the second sign-in done",
+    )
+    .await;
+    let ava = format!("#account-list [data-account-id='{}']", ids::AVA);
+    wait_for(&client, &ava, "Ava in the account list").await;
+    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    screenshot(&client, "second-add-account-done").await;
+    assert_eq!(sandbox.opener().calls().len(), 2, "no other tab was opened");
+
+    // Cancel still works afterwards, and lets go of the port.
+    click(&client, "#close-sign-in", "the close button").await;
+    click(&client, "#add-account", "the add-account button").await;
+    sandbox.opener().next_url(2).await;
+    wait_for(
+        &client,
+        "#sign-in-panel[data-state='waiting']",
+        "the third sign-in waiting",
+    )
+    .await;
+    click(&client, "#cancel-sign-in", "the cancel button").await;
+    wait_for(
+        &client,
+        "#sign-in-panel[data-state='cancelled']",
+        "the cancelled sign-in",
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while TcpListener::bind(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the cancelled sign-in still holds port {port}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    client.close().await.unwrap();
 }

@@ -3,42 +3,57 @@
 //! The flow itself is `Session::sign_in`; this file runs it in the background, answers the
 //! window as soon as the browser was asked to open (with the URL, for "copy the link"), and
 //! reports each later step as a `sign-in` event.
+//!
+//! Asking again while a sign-in waits (a second "Add account", the tray, a `linkcord://login`
+//! link) starts a new one and the newest wins: the waiting one is cancelled, the new one waits
+//! until the old one has let go of the loopback port before binding it, and the old one ends
+//! quietly, so the window only ever shows the sign-in that can still finish.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use linkcord_core::oauth::Cancel;
 use linkcord_core::session::{SignInOptions, SignedIn};
 use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
 
-use super::state::SignInHandle;
+use super::state::{SignInHandle, SignInId};
 use super::{AppState, accounts};
 use crate::models::{CommandError, SIGN_IN_EVENT, SignInStatus};
 
 type FirstAnswer = Arc<Mutex<Option<oneshot::Sender<SignInStatus>>>>;
 
-/// Starts a sign-in (cancelling one under way) and returns once the browser was asked to
+/// How long a new sign-in waits for the one it replaced to let go of the port. A cancelled
+/// sign-in ends at once unless it was already exchanging its code, which takes a few requests.
+const REPLACED_END_WAIT: Duration = Duration::from_secs(15);
+
+/// Starts a sign-in (replacing one under way) and returns once the browser was asked to
 /// open, or once it failed to get that far.
 pub async fn start(app: &AppHandle) -> Result<SignInStatus, CommandError> {
     let state = app.state::<AppState>();
     let session = state.session().await?;
     let cancel = Cancel::new();
     let (links_tx, links_rx) = mpsc::channel(8);
-    state.begin_sign_in(SignInHandle {
-        cancel: cancel.clone(),
-        links: links_tx,
-        authorize_url: None,
-    });
+    let handle = SignInHandle::new(cancel.clone(), links_tx);
+    let ended = handle.ended.clone();
+    let (id, previous) = state.begin_sign_in(handle);
 
     let (first_tx, first_rx) = oneshot::channel();
     let first: FirstAnswer = Arc::new(Mutex::new(Some(first_tx)));
     let mut options = SignInOptions::default();
-    options.wait.cancel = cancel;
+    options.wait.cancel = cancel.clone();
     options.deep_links = Some(links_rx);
     let on_url = first.clone();
     let on_url_app = app.clone();
     options.on_url = Some(Box::new(move |url| {
-        on_url_app.state::<AppState>().set_sign_in_url(url.as_str());
+        // Replaced or cancelled meanwhile: the window follows the newer one, or none.
+        if !on_url_app
+            .state::<AppState>()
+            .set_sign_in_url(id, url.as_str())
+        {
+            return;
+        }
         let waiting = SignInStatus::Waiting {
             authorize_url: url.to_string(),
         };
@@ -50,8 +65,19 @@ pub async fn start(app: &AppHandle) -> Result<SignInStatus, CommandError> {
 
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let result = session.sign_in(options).await;
-        finish(&app, result, &first).await;
+        // Marks this sign-in ended even if it panics, so a successor never waits in vain.
+        let ended = ended.drop_guard();
+        let go_on = match previous {
+            Some(previous) => previous_ended(previous, &cancel).await,
+            None => true,
+        };
+        let result = if go_on {
+            session.sign_in(options).await
+        } else {
+            Err(cancelled())
+        };
+        drop(ended);
+        finish(&app, id, result, &first).await;
     });
     Ok(first_rx.await.unwrap_or(SignInStatus::Idle))
 }
@@ -63,13 +89,33 @@ pub fn cancel(app: &AppHandle) {
     }
 }
 
+/// Waits until the sign-in this one replaced has ended (or for at most
+/// [`REPLACED_END_WAIT`]); false when this one was cancelled meanwhile, and must not start.
+async fn previous_ended(previous: CancellationToken, cancel: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = cancel.cancelled() => false,
+        ended = tokio::time::timeout(REPLACED_END_WAIT, previous.cancelled()) => {
+            if ended.is_err() {
+                tracing::warn!("the replaced sign-in has not ended; starting the new one anyway");
+            }
+            !cancel.is_cancelled()
+        }
+    }
+}
+
+fn cancelled() -> linkcord_core::session::SessionError {
+    linkcord_core::session::SessionError::OAuth(linkcord_core::oauth::OAuthError::Cancelled)
+}
+
 async fn finish(
     app: &AppHandle,
+    id: SignInId,
     result: Result<SignedIn, linkcord_core::session::SessionError>,
     first: &FirstAnswer,
 ) {
     let state = app.state::<AppState>();
-    state.end_sign_in();
+    // False when a newer sign-in replaced this one, or the window cancelled it (and was told).
+    let current = state.end_sign_in(id);
     let status = match result {
         Ok(signed_in) => {
             let id = signed_in.account.id.clone();
@@ -85,8 +131,16 @@ async fn finish(
             message: accounts::command_error(e).message,
         },
     };
-    answer(first, status.clone());
-    let _ = app.emit(SIGN_IN_EVENT, status);
+    if current {
+        answer(first, status.clone());
+        let _ = app.emit(SIGN_IN_EVENT, status);
+    } else if matches!(status, SignInStatus::Done { .. }) {
+        // It finished just as it was replaced: the account is in, and the list shows it.
+        answer(first, status);
+    } else {
+        // The newer sign-in speaks for itself; its caller's "opening…" stays until it does.
+        answer(first, SignInStatus::Idle);
+    }
 }
 
 /// Sends the first answer to `start`'s caller, once.

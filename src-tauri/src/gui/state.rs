@@ -1,5 +1,5 @@
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use linkcord_core::config::{ConfigError, Environment, Settings};
@@ -24,6 +24,8 @@ pub struct AppState {
     /// What Linkcord knows about each account beyond the index: refreshing, offline.
     live: Mutex<HashMap<UserId, Live>>,
     sign_in: Mutex<Option<SignInHandle>>,
+    /// The id of the last sign-in begun.
+    sign_in_ids: AtomicU64,
     /// Held while a view of the accounts is built and sent, so views reach the window and
     /// the tray in the order they were built: a slow, older view never lands last.
     publishing: AsyncMutex<()>,
@@ -44,6 +46,28 @@ pub struct SignInHandle {
     pub links: mpsc::Sender<String>,
     /// Once the browser was asked to open: the address, for a window opened meanwhile.
     pub authorize_url: Option<String>,
+    /// Cancelled by the sign-in's task once it has let go of everything (the loopback port),
+    /// so a newer sign-in can wait for that before it binds the same port.
+    pub ended: CancellationToken,
+    /// Which sign-in this is: set by [`AppState::begin_sign_in`], so that the clean-up of a
+    /// sign-in that was replaced never touches its successor.
+    id: SignInId,
+}
+
+/// Tells sign-ins apart: each one begun gets a new id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInId(u64);
+
+impl SignInHandle {
+    pub fn new(cancel: CancellationToken, links: mpsc::Sender<String>) -> Self {
+        Self {
+            cancel,
+            links,
+            authorize_url: None,
+            ended: CancellationToken::new(),
+            id: SignInId(0),
+        }
+    }
 }
 
 impl AppState {
@@ -60,6 +84,7 @@ impl AppState {
             tray_available: AtomicBool::new(false),
             live: Mutex::new(HashMap::new()),
             sign_in: Mutex::new(None),
+            sign_in_ids: AtomicU64::new(0),
             publishing: AsyncMutex::new(()),
             revision: AtomicU32::new(0),
         })
@@ -149,15 +174,29 @@ impl AppState {
         self.live.lock().expect("live lock").remove(id);
     }
 
-    /// Registers a new sign-in, cancelling one still under way.
-    pub fn begin_sign_in(&self, handle: SignInHandle) {
-        if let Some(old) = self.sign_in.lock().expect("sign-in lock").replace(handle) {
+    /// Registers a new sign-in, the newest wins: one still under way is cancelled, and what
+    /// tells when it has ended is returned, to be awaited before the new one binds its port.
+    pub fn begin_sign_in(&self, mut handle: SignInHandle) -> (SignInId, Option<CancellationToken>) {
+        let id = SignInId(self.sign_in_ids.fetch_add(1, Ordering::SeqCst) + 1);
+        handle.id = id;
+        let old = self.sign_in.lock().expect("sign-in lock").replace(handle);
+        let previous = old.map(|old| {
             old.cancel.cancel();
-        }
+            old.ended
+        });
+        (id, previous)
     }
 
-    pub fn end_sign_in(&self) {
-        self.sign_in.lock().expect("sign-in lock").take();
+    /// Forgets sign-in `id` if it is still the one under way; false when it was replaced or
+    /// cancelled meanwhile (its successor, if any, stays).
+    pub fn end_sign_in(&self, id: SignInId) -> bool {
+        let mut slot = self.sign_in.lock().expect("sign-in lock");
+        if slot.as_ref().is_some_and(|h| h.id == id) {
+            slot.take();
+            true
+        } else {
+            false
+        }
     }
 
     pub fn cancel_sign_in(&self) -> bool {
@@ -170,10 +209,15 @@ impl AppState {
         }
     }
 
-    /// Records the address the browser was sent to, for the sign-in under way.
-    pub fn set_sign_in_url(&self, url: &str) {
-        if let Some(handle) = self.sign_in.lock().expect("sign-in lock").as_mut() {
-            handle.authorize_url = Some(url.to_owned());
+    /// Records the address the browser was sent to, if sign-in `id` is still the one under
+    /// way; false when it is not (it was replaced or cancelled).
+    pub fn set_sign_in_url(&self, id: SignInId, url: &str) -> bool {
+        match self.sign_in.lock().expect("sign-in lock").as_mut() {
+            Some(handle) if handle.id == id => {
+                handle.authorize_url = Some(url.to_owned());
+                true
+            }
+            _ => false,
         }
     }
 
@@ -189,5 +233,76 @@ impl AppState {
             Some(handle) => handle.links.try_send(link).is_ok(),
             None => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(dir: &std::path::Path) -> AppState {
+        let data_dir = dir.display().to_string();
+        let env = Environment::from_lookup(|name| {
+            (name == "LINKCORD_DATA_DIR").then(|| data_dir.clone())
+        })
+        .unwrap();
+        AppState::load(env).unwrap()
+    }
+
+    fn handle() -> (SignInHandle, mpsc::Receiver<String>) {
+        let (tx, rx) = mpsc::channel(1);
+        (SignInHandle::new(CancellationToken::new(), tx), rx)
+    }
+
+    #[test]
+    fn the_newest_sign_in_wins_and_the_old_clean_up_leaves_it_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(dir.path());
+        let (first, _first_links) = handle();
+        let first_cancel = first.cancel.clone();
+        let first_ended = first.ended.clone();
+        let (first_id, previous) = state.begin_sign_in(first);
+        assert!(previous.is_none());
+
+        let (second, mut second_links) = handle();
+        let (second_id, previous) = state.begin_sign_in(second);
+        assert_ne!(first_id, second_id);
+        assert!(
+            first_cancel.is_cancelled(),
+            "the first sign-in was cancelled"
+        );
+        let previous = previous.expect("the first sign-in's end to wait for");
+        first_ended.cancel();
+        assert!(
+            previous.is_cancelled(),
+            "the end handed back is the first's"
+        );
+
+        // The first task ends late: its clean-up and its address touch nothing.
+        assert!(!state.set_sign_in_url(first_id, "http://old"));
+        assert!(!state.end_sign_in(first_id));
+        assert!(state.set_sign_in_url(second_id, "http://new"));
+        assert_eq!(state.sign_in_url().as_deref(), Some("http://new"));
+        assert!(state.deliver_callback("discord-1:/authorize/callback?code=c".into()));
+        assert_eq!(
+            second_links.try_recv().unwrap(),
+            "discord-1:/authorize/callback?code=c"
+        );
+
+        assert!(state.end_sign_in(second_id));
+        assert_eq!(state.sign_in_url(), None);
+        assert!(!state.cancel_sign_in(), "nothing left to cancel");
+    }
+
+    #[test]
+    fn cancelling_takes_the_sign_in_under_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(dir.path());
+        let (first, _links) = handle();
+        let cancel = first.cancel.clone();
+        let (id, _) = state.begin_sign_in(first);
+        assert!(state.cancel_sign_in());
+        assert!(cancel.is_cancelled());
+        assert!(!state.end_sign_in(id), "a cancelled sign-in ends quietly");
     }
 }
