@@ -318,16 +318,67 @@ async fn forged_state_is_ignored_then_the_right_callback_is_accepted() {
     assert_eq!(status, 400);
     assert!(!waiting.is_finished(), "nothing above may end the sign-in");
 
-    let (status, body) = get(
-        port,
-        &format!("/callback?code=good&state={state}&iss=https%3A%2F%2Fdiscord.com"),
-    )
-    .await;
+    let target = format!("/callback?code=good&state={state}&iss=https%3A%2F%2Fdiscord.com");
+    let browser = tokio::spawn(async move { get(port, &target).await });
+    let (code, reply) = waiting.await.unwrap().unwrap();
+    assert_eq!(code.secret(), "good");
+    // The sign-in is over: nobody listens any more, but the browser still waits for its page.
+    assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+    assert!(
+        !browser.is_finished(),
+        "the page waits for the end of the sign-in"
+    );
+    reply
+        .finish(SignInOutcome::SignedIn {
+            username: "ava.nunez".into(),
+            display_name: Some("Ava <b>Núñez</b> & co".into()),
+        })
+        .await;
+    let (status, body) = browser.await.unwrap();
     assert_eq!(status, 200);
     assert!(body.contains("Connexion réussie"), "{body}");
-    assert_eq!(waiting.await.unwrap().unwrap().secret(), "good");
-    // The sign-in is over: nobody listens any more.
-    assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+    assert!(
+        body.contains(
+            "Connecté en tant que Ava &lt;b&gt;Núñez&lt;/b&gt; &amp; co (@ava.nunez), vous pouvez fermer cet onglet."
+        ),
+        "the names are escaped: {body}"
+    );
+}
+
+/// Sends our callback as a browser would; returns the code handed over, the browser's reply
+/// handle and the browser's request, still waiting for its page.
+async fn callback(
+    port: u16,
+    target: String,
+    waiting: tokio::task::JoinHandle<Result<(AuthorizationCode, BrowserReply), OAuthError>>,
+) -> (String, BrowserReply, tokio::task::JoinHandle<(u16, String)>) {
+    let browser = tokio::spawn(async move { get(port, &target).await });
+    let (code, reply) = waiting.await.unwrap().unwrap();
+    (code.secret().clone(), reply, browser)
+}
+
+#[tokio::test]
+async fn the_browser_hears_what_failed_or_that_the_sign_in_stopped() {
+    let (port, pending, options, listener) = listening(Language::English).await;
+    let target = format!("/callback?code=c&state={}", pending.state.secret());
+    let waiting = tokio::spawn(async move { listener.wait(&pending, options).await });
+    let (_, reply, browser) = callback(port, target, waiting).await;
+    reply
+        .finish(SignInOutcome::Failed(SignInFailure::KeychainUnavailable))
+        .await;
+    let (status, body) = browser.await.unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("Sign-in not finished"), "{body}");
+    assert!(body.contains("keychain is unavailable or locked"), "{body}");
+    assert!(!body.contains("Signed in"), "{body}");
+
+    let (port, pending, options, listener) = listening(Language::French).await;
+    let target = format!("/callback?code=c&state={}", pending.state.secret());
+    let waiting = tokio::spawn(async move { listener.wait(&pending, options).await });
+    let (_, reply, browser) = callback(port, target, waiting).await;
+    drop(reply);
+    let (_, body) = browser.await.unwrap();
+    assert!(body.contains("Connexion interrompue"), "{body}");
 }
 
 #[tokio::test]
@@ -337,11 +388,15 @@ async fn only_the_first_matching_callback_counts() {
     // Hold the wait open past the first callback by not polling it until both are sent.
     let shared_state = state.clone();
     let waiting = tokio::spawn(async move { listener.wait(&pending, options).await });
-    let (first, _) = get(port, &format!("/callback?code=one&state={shared_state}")).await;
-    assert_eq!(first, 200);
-    assert_eq!(waiting.await.unwrap().unwrap().secret(), "one");
+    let target = format!("/callback?code=one&state={shared_state}");
+    let (code, reply, first) = callback(port, target, waiting).await;
+    assert_eq!(code, "one");
     // A replay afterwards finds the door closed.
     assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+    reply
+        .finish(SignInOutcome::Failed(SignInFailure::Other))
+        .await;
+    assert_eq!(first.await.unwrap().0, 200);
 }
 
 #[tokio::test]
@@ -378,8 +433,8 @@ async fn an_oversized_request_is_refused_and_the_wait_goes_on() {
     let (status, _) = send_raw(port, huge.as_bytes()).await;
     assert_eq!(status, 431);
     assert!(!waiting.is_finished());
-    get(port, &format!("/callback?code=ok&state={state}")).await;
-    assert_eq!(waiting.await.unwrap().unwrap().secret(), "ok");
+    let (code, _, _) = callback(port, format!("/callback?code=ok&state={state}"), waiting).await;
+    assert_eq!(code, "ok");
 }
 
 #[tokio::test]
@@ -390,10 +445,34 @@ async fn a_slow_client_does_not_block_the_browser() {
     // Opens a connection and sends half a request line, then stalls.
     let mut slow = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     slow.write_all(b"GET /callback?sta").await.unwrap();
-    let (status, _) = get(port, &format!("/callback?code=fast&state={state}")).await;
-    assert_eq!(status, 200);
-    assert_eq!(waiting.await.unwrap().unwrap().secret(), "fast");
+    let target = format!("/callback?code=fast&state={state}");
+    let (code, reply, browser) = callback(port, target, waiting).await;
+    assert_eq!(code, "fast");
+    drop(reply);
+    assert_eq!(browser.await.unwrap().0, 200);
     drop(slow);
+}
+
+#[tokio::test]
+async fn idle_connections_cannot_starve_the_callback() {
+    let (port, pending, options, listener) = listening(Language::English).await;
+    let state = pending.state.secret().clone();
+    let waiting = tokio::spawn(async move { listener.wait(&pending, options).await });
+    // Far more silent connections than the listener serves at once, all kept open.
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        idle.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+    }
+    let target = format!("/callback?code=through&state={state}");
+    // Well under the 10 s a silent connection may keep its place.
+    let answered = tokio::time::timeout(Duration::from_secs(3), callback(port, target, waiting));
+    let (code, reply, browser) = answered
+        .await
+        .expect("the callback got through while 200 connections sat idle");
+    assert_eq!(code, "through");
+    drop(reply);
+    assert_eq!(browser.await.unwrap().0, 200);
+    drop(idle);
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 use crate::accounts::AccountsError;
 use crate::config::ConfigError;
 use crate::discord::DiscordError;
-use crate::oauth::OAuthError;
+use crate::oauth::{OAuthError, SignInFailure};
 use crate::vault::VaultError;
 
 /// Why a flow stopped. Each variant's message says what to do; [`SessionError::exit_code`]
@@ -51,6 +51,26 @@ impl SessionError {
                 | AccountsError::NotSignedIn { .. }
                 | AccountsError::NeedsSignIn { .. } => 3,
             },
+        }
+    }
+}
+
+impl SessionError {
+    /// What the browser tab that brought the sign-in's code is told when finishing the
+    /// sign-in failed with this error, in the user's terms.
+    pub fn sign_in_failure(&self) -> SignInFailure {
+        match self {
+            Self::OAuth(OAuthError::Network(_)) => SignInFailure::DiscordUnreachable,
+            Self::OAuth(_) => SignInFailure::ExchangeRefused,
+            Self::Discord(DiscordError::Network(_) | DiscordError::Timeout { .. }) => {
+                SignInFailure::DiscordUnreachable
+            }
+            Self::Discord(_) => SignInFailure::ProfileUnreadable,
+            Self::Vault(_) | Self::Accounts(AccountsError::Vault(_)) => {
+                SignInFailure::KeychainUnavailable
+            }
+            Self::Accounts(AccountsError::Io { .. }) => SignInFailure::DataFolderUnwritable,
+            _ => SignInFailure::Other,
         }
     }
 }

@@ -6,13 +6,14 @@ use tokio::sync::{OnceCell, mpsc};
 use super::browser::UrlSink;
 use super::{BrowserLaunch, SessionError};
 use crate::accounts::{
-    AccountEntry, AccountStore, AccountsError, Identity, IndexWarning, Loaded, RefreshCoordinator,
+    AccountEntry, AccountStore, AccountsError, HeldAccount, Identity, IndexWarning, Loaded,
+    RefreshCoordinator,
 };
 use crate::config::{Environment, RedirectMode, Settings};
-use crate::discord::{DiscordClient, User, UserId};
+use crate::discord::{DiscordClient, Snapshot, User, UserId};
 use crate::oauth::{
     AuthorizationCode, ClientCredentials, Language, LoopbackListener, OAuthClient, OAuthError,
-    PendingLogin, RedirectUri, Scopes, WaitOptions, parse_deep_link_callback,
+    PendingLogin, RedirectUri, Scopes, SignInOutcome, WaitOptions, parse_deep_link_callback,
 };
 use crate::secret::{AccessToken, ClientSecret};
 use crate::vault::{TokenRecord, Vault};
@@ -265,14 +266,14 @@ impl Session {
             .language
             .unwrap_or_else(|| Language::from_setting_or_system(self.settings.language.as_deref()));
         let mode = options.redirect.unwrap_or(self.settings.redirect);
-        let (pending, code) = match mode {
+        let (pending, code, browser) = match mode {
             RedirectMode::Loopback => {
                 let port = options.port.unwrap_or(self.settings.port);
                 let listener = LoopbackListener::bind(port).await?;
                 let pending = oauth.start(listener.redirect_uri(), &scopes);
                 self.launch(&pending, &options)?;
-                let code = listener.wait(&pending, options.wait.clone()).await?;
-                (pending, code)
+                let (code, browser) = listener.wait(&pending, options.wait.clone()).await?;
+                (pending, code, Some(browser))
             }
             RedirectMode::DeepLink => {
                 let redirect = RedirectUri::deep_link(oauth.credentials().client_id())?;
@@ -285,10 +286,16 @@ impl Session {
                 };
                 self.launch(&pending, &options)?;
                 let code = wait_for_link(links, &pending, &options.wait).await?;
-                (pending, code)
+                // The OS handed the link over: there is no browser tab waiting for a page.
+                (pending, code, None)
             }
         };
-        self.finish_sign_in(pending, code).await
+        let result = self.finish_sign_in(pending, code).await;
+        // Only now does the browser tab learn how it ended: the account's name, or what failed.
+        if let Some(browser) = browser {
+            browser.finish(browser_outcome(&result)).await;
+        }
+        result
     }
 
     /// The second half of a sign-in, for callers that ran the first half themselves.
@@ -299,17 +306,16 @@ impl Session {
     ) -> Result<SignedIn, SessionError> {
         let oauth = self.oauth().await?;
         let tokens = oauth.exchange(pending, code).await?;
-        // Profile, connections and servers in one concurrent round trip: the account is then
-        // shown complete at once, and a sign-in costs two requests' latency, not four.
-        let snapshot = self.discord()?.snapshot(&tokens.access_token).await?;
-        let user = &snapshot.user;
         let now = OffsetDateTime::now_utc();
         let record = TokenRecord::from_tokens(tokens, now, None);
-        // The keychain first: an index entry without tokens would be a broken account. Under
-        // the account's refresh locks, so a refresh elsewhere cannot overwrite the new pair.
-        self.refresher
-            .replace_tokens(&user.id, &record, &self.vault)
-            .await?;
+        let snapshot = match self.keep_tokens(&record).await {
+            Ok(snapshot) => snapshot,
+            Err(e) => {
+                revoke_unkept(oauth, &record).await;
+                return Err(e);
+            }
+        };
+        let user = &snapshot.user;
         let who = identity(user);
         let ((account, new_account), warning) = self.store.update(|index| {
             let new_account = index.get(&who.id).is_none();
@@ -323,6 +329,19 @@ impl Session {
             new_account,
             warning,
         })
+    }
+
+    /// Reads whose tokens these are and stores them in the keychain.
+    async fn keep_tokens(&self, record: &TokenRecord) -> Result<Snapshot, SessionError> {
+        // Profile, connections and servers in one concurrent round trip: the account is then
+        // shown complete at once, and a sign-in costs two requests' latency, not four.
+        let snapshot = self.discord()?.snapshot(&record.access_token).await?;
+        // The keychain first: an index entry without tokens would be a broken account. Under
+        // the account's refresh locks, so a refresh elsewhere cannot overwrite the new pair.
+        self.refresher
+            .replace_tokens(&snapshot.user.id, record, &self.vault)
+            .await?;
+        Ok(snapshot)
     }
 
     fn launch(&self, pending: &PendingLogin, options: &SignInOptions) -> Result<(), SessionError> {
@@ -346,8 +365,12 @@ impl Session {
     /// Revokes the grant at Discord, then deletes the keychain entry, the cache and the index
     /// entry. If Discord cannot be reached nothing is deleted and the error offers
     /// [`Session::forget_locally`].
+    ///
+    /// All of it under the account's refresh locks: a refresh running elsewhere finishes
+    /// first, so the pair revoked is the newest one, and none is stored afterwards.
     pub async fn log_out(&self, account: &UserId) -> Result<LoggedOut, SessionError> {
-        let record = self.vault.load_tokens(account).await?;
+        let mut held = self.refresher.hold(account).await?;
+        let record = held.tokens(account, &self.vault).await?;
         if let Some(record) = &record {
             let oauth = self.oauth().await?;
             match oauth
@@ -364,7 +387,7 @@ impl Session {
                 }
             }
         }
-        let mut out = self.forget_locally(account).await?;
+        let mut out = self.forget_held(account, &mut held).await?;
         // With no tokens there was nothing to revoke: say so rather than claim it was done.
         out.revoked = record.is_some();
         Ok(out)
@@ -373,9 +396,20 @@ impl Session {
     /// Deletes everything Linkcord keeps about `account` on this computer without telling
     /// Discord. The returned value's `Display` says plainly that the grant was not revoked.
     pub async fn forget_locally(&self, account: &UserId) -> Result<LoggedOut, SessionError> {
-        self.vault.delete_tokens(account).await?;
-        self.store.delete_cache(account)?;
+        let mut held = self.refresher.hold(account).await?;
+        self.forget_held(account, &mut held).await
+    }
+
+    /// The deletions, with the account's refresh locks held. The index entry goes before the
+    /// cache file, so a fetch finishing meanwhile finds the account gone and writes no cache.
+    async fn forget_held(
+        &self,
+        account: &UserId,
+        held: &mut HeldAccount,
+    ) -> Result<LoggedOut, SessionError> {
+        held.delete_tokens(account, &self.vault).await?;
         let (removed, _) = self.store.update(|index| index.remove(account))?;
+        self.store.delete_cache(account)?;
         Ok(LoggedOut {
             account: account.clone(),
             username: removed.map(|e| e.username),
@@ -394,6 +428,32 @@ impl Session {
             results.push((entry.id, result));
         }
         Ok(results)
+    }
+}
+
+/// What the browser tab that brought the code is told about the end of the sign-in.
+fn browser_outcome(result: &Result<SignedIn, SessionError>) -> SignInOutcome {
+    match result {
+        Ok(signed_in) => SignInOutcome::SignedIn {
+            username: signed_in.account.username.clone(),
+            display_name: signed_in.account.display_name.clone(),
+        },
+        Err(e) => SignInOutcome::Failed(e.sign_in_failure()),
+    }
+}
+
+/// Tokens Discord issued that could not be kept would stay valid, listed under the user's
+/// Authorized Apps with nothing on this computer able to use or end them: revoke them.
+/// Best effort; the error logged never holds a token.
+async fn revoke_unkept(oauth: &OAuthClient, record: &TokenRecord) {
+    match oauth
+        .revoke(&record.access_token, record.refresh_token.as_ref())
+        .await
+    {
+        Ok(()) => tracing::info!("revoked the tokens of a sign-in that could not be finished"),
+        Err(e) => tracing::warn!(
+            "could not revoke the tokens of a sign-in that could not be finished: {e}"
+        ),
     }
 }
 

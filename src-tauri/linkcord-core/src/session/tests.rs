@@ -418,3 +418,87 @@ async fn the_full_flow_on_the_real_secret_service() {
     s.log_out(&id("1001")).await.unwrap();
     assert_eq!(vault.list_accounts().await.unwrap(), Some(vec![]));
 }
+
+// ----- what the browser is told, and tokens that could not be kept -----
+
+/// A "browser" that approves as `user` and hands over the page Linkcord answers it with.
+fn page_reading_browser(
+    user: &'static str,
+) -> (BrowserLaunch, tokio::sync::oneshot::Receiver<String>) {
+    let (page_tx, page_rx) = tokio::sync::oneshot::channel();
+    let page_tx = Mutex::new(Some(page_tx));
+    let browser = BrowserLaunch::Custom(Box::new(move |url: &Url| {
+        let answer = format!(
+            "{}?code=code-{user}&state={}",
+            query(url, "redirect_uri"),
+            query(url, "state")
+        );
+        let page_tx = page_tx
+            .lock()
+            .unwrap()
+            .take()
+            .expect("one sign-in per browser");
+        tokio::spawn(async move {
+            let page = reqwest::get(&answer).await.unwrap().text().await.unwrap();
+            let _ = page_tx.send(page);
+        });
+        Ok(())
+    }));
+    (browser, page_rx)
+}
+
+fn with_browser(browser: BrowserLaunch) -> SignInOptions {
+    SignInOptions {
+        browser,
+        ..SignInOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn the_browser_is_told_the_outcome_once_it_is_known() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = keyring_core::mock::Store::new().unwrap();
+    let vault = Vault::with_store("lc-page", store.clone());
+    let s = session(&discord, data.path(), &vault);
+
+    let (browser, page) = page_reading_browser("1001");
+    s.sign_in(with_browser(browser)).await.unwrap();
+    let page = page.await.unwrap();
+    assert!(
+        page.contains("Signed in as alice G (@alice), you can close this tab."),
+        "{page}"
+    );
+
+    // The keychain refuses the new account's tokens: the browser says so, and the tokens
+    // Discord issued are revoked rather than left behind unusable.
+    let entry =
+        keyring_core::api::CredentialStoreApi::build(&*store, "lc-page", "account:1002", None)
+            .unwrap();
+    let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
+    cred.set_error(keyring_core::Error::NoStorageAccess(
+        "collection is locked".into(),
+    ));
+    let (browser, page) = page_reading_browser("1002");
+    let err = s.sign_in(with_browser(browser)).await.unwrap_err();
+    assert_eq!(err.exit_code(), 4, "{err}");
+    let page = page.await.unwrap();
+    assert!(page.contains("keychain is unavailable or locked"), "{page}");
+    assert!(!page.contains("Signed in"), "{page}");
+    let revoked: Vec<String> = discord
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/revoke"))
+        .map(|r| r.form()["token"].clone())
+        .collect();
+    let issued = discord.issued();
+    assert_eq!(
+        revoked,
+        vec![issued.last().unwrap().clone()],
+        "the new refresh token"
+    );
+    assert!(issued.last().unwrap().starts_with("rt-1002-"));
+    assert!(vault.load_tokens(&id("1002")).await.unwrap().is_none());
+    assert_eq!(s.accounts().await.unwrap().index.accounts.len(), 1);
+}
