@@ -1,11 +1,79 @@
-//! Atomic writes and keeping damaged files aside.
+//! Atomic, private writes and keeping damaged files aside.
 //!
-//! Every non-secret file Linkcord writes (settings, account index, cache) goes through here,
-//! so a crash mid-write never leaves a half file and a damaged file is never silently lost.
+//! Every non-secret file Linkcord writes (settings, account index, cache, images, locks) goes
+//! through here, so a crash mid-write never leaves a half file, a damaged file is never
+//! silently lost, and nothing is readable by other users of the computer: the cache holds the
+//! email, the linked accounts and the servers. Directories are 0700 and files 0600 on Unix,
+//! whatever the umask; elsewhere the per-user data directory's own access rules apply.
 
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Mode of every directory Linkcord creates: the owner only.
+#[cfg(unix)]
+const DIR_MODE: u32 = 0o700;
+/// Mode of every file Linkcord creates: the owner only.
+#[cfg(unix)]
+const FILE_MODE: u32 = 0o600;
+
+/// Creates `dir` and any missing parents, each readable by the owner only.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, DIR_MODE);
+    builder.create(dir)
+}
+
+/// Options that create a file readable by the owner only (its mode is set at creation, so it
+/// is never open to others even for a moment).
+pub fn private_file_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, FILE_MODE);
+    options
+}
+
+/// Takes away what others may do with `dir` and everything under it, for data directories
+/// that an older Linkcord (or a copy with `cp -r`) left readable by everyone. Symbolic links
+/// are left alone. Errors are logged, not returned: the user's data is still readable by
+/// them, and a file that cannot be tightened must not stop the app.
+pub fn make_private(dir: &Path) {
+    #[cfg(unix)]
+    if let Err(e) = tighten(dir) {
+        tracing::warn!(
+            "could not make {} readable by you alone: {e}",
+            dir.display()
+        );
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(unix)]
+fn tighten(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if meta.file_type().is_symlink() {
+        return Ok(());
+    }
+    let mode = meta.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & !0o077))?;
+    }
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            tighten(&entry?.path())?;
+        }
+    }
+    Ok(())
+}
 
 /// Writes `bytes` to `path` through a temporary file in the same directory, synced and then
 /// renamed over the target, so readers see the old content or the new, never a mix.
@@ -14,7 +82,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    create_private_dir(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     // One temporary file per write, not per process: two threads writing the same file at
     // once (the window asking twice for the same image) must not share, truncate or rename
@@ -23,7 +91,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let n = WRITES.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = private_file_options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -93,6 +164,49 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_and_their_directories_are_the_owners_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/index.json");
+        write_atomic(&path, b"one").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        assert_eq!(mode(&dir.path().join("a/b")), 0o700);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn make_private_closes_an_open_tree_and_leaves_links_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let set = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(data.join("cache")).unwrap();
+        std::fs::write(data.join("cache/1.json"), b"{}").unwrap();
+        std::fs::write(&outside, b"not ours").unwrap();
+        std::os::unix::fs::symlink(&outside, data.join("link")).unwrap();
+        set(&data, 0o755);
+        set(&data.join("cache"), 0o755);
+        set(&data.join("cache/1.json"), 0o644);
+        set(&outside, 0o644);
+        make_private(&data);
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&data.join("cache")), 0o700);
+        assert_eq!(mode(&data.join("cache/1.json")), 0o600);
+        assert_eq!(mode(&outside), 0o644, "a link's target is not Linkcord's");
+        make_private(&dir.path().join("missing"));
     }
 
     #[test]

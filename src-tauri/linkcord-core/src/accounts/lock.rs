@@ -2,7 +2,7 @@
 //! any CLI run): `flock`/`LockFileEx` through `std::fs::File::try_lock`. Released when dropped
 //! or when the process dies, so a crash never leaves an account locked.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -19,9 +19,10 @@ pub(crate) struct FileLock {
 impl FileLock {
     fn try_once(path: &Path) -> Result<Option<Self>, AccountsError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(AccountsError::io(dir))?;
+            crate::files::create_private_dir(dir).map_err(AccountsError::io(dir))?;
         }
-        let file = OpenOptions::new()
+        // Private like every other file of the data dir (see `files`).
+        let file = crate::files::private_file_options()
             .create(true)
             .truncate(false)
             .write(true)

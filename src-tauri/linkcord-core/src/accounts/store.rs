@@ -82,7 +82,11 @@ enum Read {
 }
 
 impl AccountStore {
+    /// The store of `data_dir`. Every session (a command, the app) opens one before it reads
+    /// or writes a file, so this is where a data dir left readable by others (by an older
+    /// version, under a umask of 022) is closed.
     pub fn new(data_dir: &Path) -> Self {
+        files::make_private(data_dir);
         Self {
             dir: data_dir.to_owned(),
         }
