@@ -64,6 +64,9 @@ pub enum FaultKind {
         #[serde(default = "default_oversize")]
         bytes: usize,
     },
+    /// The real JSON with its `expires_in` replaced by `seconds`: a token reply whose lifetime
+    /// no real token has, while the tokens in it are real.
+    ExpiresIn { seconds: u64 },
 }
 
 fn default_retry_after() -> f64 {
@@ -227,6 +230,20 @@ pub(crate) fn oversize(response: Response, body: Bytes, bytes: usize) -> Respons
     padded.resize(bytes.max(body.len()), b' ');
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(padded))
+}
+
+/// Replaces `expires_in` in a JSON object; anything else is passed on as it was.
+pub(crate) fn expires_in(response: Response, body: Bytes, seconds: u64) -> Response {
+    let (mut parts, _) = response.into_parts();
+    let body = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(mut json) if json.get("expires_in").is_some() => {
+            json["expires_in"] = seconds.into();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Bytes::from(json.to_string())
+        }
+        _ => body,
+    };
+    Response::from_parts(parts, Body::from(body))
 }
 
 #[cfg(test)]

@@ -147,7 +147,8 @@ async fn replace(state: &AppState, route: &str, action: Option<&FaultKind>) -> O
         FaultKind::Latency { .. }
         | FaultKind::Truncate
         | FaultKind::ShortBody
-        | FaultKind::Oversize { .. } => None,
+        | FaultKind::Oversize { .. }
+        | FaultKind::ExpiresIn { .. } => None,
     }
 }
 
@@ -162,6 +163,7 @@ async fn transform(response: Response, action: FaultKind) -> Response {
         FaultKind::Truncate => faults::truncate(response, bytes),
         FaultKind::ShortBody => faults::short_body(response, bytes),
         FaultKind::Oversize { bytes: size } => faults::oversize(response, bytes, size),
+        FaultKind::ExpiresIn { seconds } => faults::expires_in(response, bytes, seconds),
         _ => Response::from_parts(response.into_parts().0, bytes.into()),
     }
 }
