@@ -3,9 +3,13 @@
 //! The app is looked up beside the running `linkcord` (both are built and installed together)
 //! and started with the same arguments. On Unix it replaces this process (`exec`), so the
 //! process id, the environment and the exit code stay the app's, as if `linkcord` were the app.
+//! The one variable `linkcord` took out of its environment at start, the client secret, is
+//! handed to the app alone, which takes it out of its own in turn.
 
 use std::path::PathBuf;
 use std::process::Command;
+
+use linkcord_core::config::{CLIENT_SECRET_VAR, Environment};
 
 use crate::cli::ExitCode;
 
@@ -28,6 +32,9 @@ pub fn app() -> i32 {
     };
     let mut command = Command::new(&app);
     command.args(std::env::args_os().skip(1));
+    if let Some(secret) = Environment::process_client_secret() {
+        command.env(CLIENT_SECRET_VAR, secret);
+    }
     run(command, &app)
 }
 

@@ -16,6 +16,7 @@ pub mod models;
 /// `linkcord`: runs a subcommand, or hands over to the app. Never touches the GUI code, so
 /// the linker leaves the GUI libraries out of this executable.
 pub fn run_command_line() -> i32 {
+    hide_client_secret();
     init_logging();
     match cli::parse() {
         cli::Parsed::Gui { .. } => launch::app(),
@@ -27,12 +28,20 @@ pub fn run_command_line() -> i32 {
 /// `linkcord-app`: the window and the tray. It takes the same arguments as `linkcord` (a link,
 /// `--hidden`, or a subcommand, which it runs like `linkcord` would).
 pub fn run_app() -> i32 {
+    hide_client_secret();
     init_logging();
     match cli::parse() {
         cli::Parsed::Gui { link, hidden } => gui::run(link, hidden),
         cli::Parsed::Command(command) => cli::run(command),
         cli::Parsed::Exit(code) => code,
     }
+}
+
+/// Keeps `LINKCORD_CLIENT_SECRET` from every process Linkcord starts (the browser, above all).
+fn hide_client_secret() {
+    // SAFETY: the first call of both `main`s, before logging, a runtime or Tauri have started
+    // a thread.
+    unsafe { linkcord_core::config::Environment::take_client_secret() };
 }
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default: warnings). Nothing Linkcord logs holds

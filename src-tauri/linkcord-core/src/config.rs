@@ -1,6 +1,6 @@
 //! Settings and their environment overrides.
 //!
-//! Two layers: [`Environment`] is read once from `LINKCORD_*` variables (DESIGN.md §3) and
+//! Two layers: [`Environment`] is read once from `LINKCORD_*` variables and
 //! says where Discord, the CDN, the data dir and the keychain are; [`Settings`] is what the
 //! user saved (client id, redirect mode, port, scopes, language) in `settings.json` under the
 //! data dir. The client secret is never part of either file: it lives in the vault.
@@ -11,6 +11,6 @@ mod error;
 mod settings;
 
 pub use endpoints::Endpoints;
-pub use environment::{APP_IDENTIFIER, Environment};
+pub use environment::{APP_IDENTIFIER, CLIENT_SECRET_VAR, Environment};
 pub use error::ConfigError;
 pub use settings::{DEFAULT_PORT, DEFAULT_SCOPES, RedirectMode, Settings, SettingsKey};

@@ -105,9 +105,10 @@ pub struct LogoutArgs {
 pub enum ConfigCommand {
     /// Print a setting's value (never the client secret).
     Get { key: String },
-    /// Change a setting. For client-secret, `-` reads the value from standard input and an
-    /// empty value removes it.
-    Set { key: String, value: String },
+    /// Change a setting. The client secret is never taken from the command line, where other
+    /// programs and the shell history would see it: leave VALUE out to be asked for it, or
+    /// give `-` to read it from standard input; an empty value ('') removes it.
+    Set { key: String, value: Option<String> },
 }
 
 impl Command {

@@ -24,11 +24,11 @@ enum Line {
 
 pub async fn run() -> Result<(), Failure> {
     let env = context::environment()?;
-    let settings = context::settings(&env)?;
+    let settings = in_force(&env, context::settings(&env)?);
     let mut lines = vec![keychain(&env).await];
-    lines.push(client_id(&env, &settings));
-    lines.push(redirect(&env, &settings));
-    lines.extend(deep_link(&env, &settings));
+    lines.push(client_id(&settings));
+    lines.push(redirect(&settings));
+    lines.extend(deep_link(&settings));
     lines.push(reachable(&env).await);
     let mut blocking = None;
     for line in &lines {
@@ -47,8 +47,13 @@ pub async fn run() -> Result<(), Failure> {
     }
 }
 
-fn client_id_of(env: &Environment, settings: &Settings) -> Option<String> {
-    env.client_id.clone().or_else(|| settings.client_id.clone())
+/// The settings a sign-in would run with: the saved ones under the environment's client id,
+/// chosen by the same call sign-in makes, so what is printed is what sign-in sends.
+fn in_force(env: &Environment, saved: Settings) -> Settings {
+    Settings {
+        client_id: env.client_id_over(&saved),
+        ..saved
+    }
 }
 
 async fn keychain(env: &Environment) -> Line {
@@ -89,8 +94,8 @@ async fn write_probe(vault: &Vault) -> Result<(), VaultError> {
     vault.delete_tokens(&probe).await
 }
 
-fn client_id(env: &Environment, settings: &Settings) -> Line {
-    match client_id_of(env, settings) {
+fn client_id(settings: &Settings) -> Line {
+    match &settings.client_id {
         Some(id) => Line::Ok(format!("client id: {id}")),
         None => Line::Problem(
             ExitCode::Usage,
@@ -99,11 +104,7 @@ fn client_id(env: &Environment, settings: &Settings) -> Line {
     }
 }
 
-fn redirect(env: &Environment, settings: &Settings) -> Line {
-    let mut settings = settings.clone();
-    if settings.client_id.is_none() {
-        settings.client_id = env.client_id.clone();
-    }
+fn redirect(settings: &Settings) -> Line {
     match settings.redirect_uri() {
         Some(uri) => Line::Info(format!(
             "redirect URI: register exactly {uri} under OAuth2 → Redirects in the developer portal"
@@ -113,9 +114,9 @@ fn redirect(env: &Environment, settings: &Settings) -> Line {
 }
 
 /// The deep-link scheme only matters in deep-link mode, and only the app can receive it.
-fn deep_link(env: &Environment, settings: &Settings) -> Option<Line> {
-    let id = client_id_of(env, settings)?;
-    let scheme = RedirectUri::deep_link_scheme(&id);
+fn deep_link(settings: &Settings) -> Option<Line> {
+    let id = settings.client_id.as_deref()?;
+    let scheme = RedirectUri::deep_link_scheme(id);
     let registered = scheme_handler(&scheme);
     Some(match (settings.redirect, registered) {
         (_, Some(true)) => Line::Ok(format!("deep link: {scheme}: is registered")),

@@ -121,7 +121,7 @@ async fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Guilds(args) => show::run(show::What::Guilds, args).await,
         Command::Logout(args) => logout::run(args).await,
         Command::Config(args::ConfigCommand::Set { key, value }) => {
-            config_cmd::set(&key, &value).await
+            config_cmd::set(&key, value.as_deref()).await
         }
         Command::Config(args::ConfigCommand::Get { key }) => config_cmd::get(&key),
         Command::Doctor => doctor::run().await,

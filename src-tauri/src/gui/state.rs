@@ -120,10 +120,7 @@ impl AppState {
 
     /// The client id in force: the environment's over the saved one.
     pub fn client_id(&self) -> Option<String> {
-        self.env
-            .client_id
-            .clone()
-            .or_else(|| self.settings().client_id)
+        self.env.client_id_over(&self.settings())
     }
 
     pub fn queue_notice(&self, notice: Notice) {

@@ -1,12 +1,19 @@
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
-use super::{ConfigError, Endpoints};
+use super::{ConfigError, Endpoints, Settings};
+
+/// The variable that may hold the client secret.
+pub const CLIENT_SECRET_VAR: &str = "LINKCORD_CLIENT_SECRET";
+
+/// The client secret [`Environment::take_client_secret`] took out of the process environment.
+static TAKEN_SECRET: OnceLock<Option<String>> = OnceLock::new();
 
 /// The application identifier: the Tauri bundle id, the default keychain service name and the
 /// name of the default data directory.
 pub const APP_IDENTIFIER: &str = "app.linkcord.desktop";
 
-/// What the `LINKCORD_*` environment variables say (DESIGN.md §3), read once at start-up.
+/// What the `LINKCORD_*` environment variables say, read once at start-up.
 #[derive(Clone)]
 pub struct Environment {
     pub endpoints: Endpoints,
@@ -37,9 +44,44 @@ impl std::fmt::Debug for Environment {
 }
 
 impl Environment {
-    /// Reads the process environment.
+    /// Reads the process environment (the client secret from where
+    /// [`Environment::take_client_secret`] put it, if it ran).
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_lookup(|name| match name {
+            CLIENT_SECRET_VAR => Self::process_client_secret(),
+            _ => std::env::var(name).ok(),
+        })
+    }
+
+    /// Moves `LINKCORD_CLIENT_SECRET` out of the process environment into memory, so no child
+    /// process (the browser, `xdg-open`, WebKit's helpers) inherits it; [`Environment::from_env`]
+    /// still sees it. Runs once; later calls do nothing.
+    ///
+    /// # Safety
+    ///
+    /// No other thread may be running (call it first thing in `main`): changing the
+    /// environment while another thread reads it is undefined behaviour.
+    pub unsafe fn take_client_secret() {
+        TAKEN_SECRET.get_or_init(|| {
+            let value = std::env::var(CLIENT_SECRET_VAR).ok();
+            // SAFETY: the caller guarantees this process has a single thread.
+            unsafe { std::env::remove_var(CLIENT_SECRET_VAR) };
+            value
+        });
+    }
+
+    /// The secret the process was started with: taken, or still in the environment.
+    pub fn process_client_secret() -> Option<String> {
+        match TAKEN_SECRET.get() {
+            Some(taken) => taken.clone(),
+            None => std::env::var(CLIENT_SECRET_VAR).ok(),
+        }
+    }
+
+    /// The client id in force: the environment's over the saved one. Sign-in, `doctor` and
+    /// the app all ask here, so they can never disagree.
+    pub fn client_id_over(&self, saved: &Settings) -> Option<String> {
+        self.client_id.clone().or_else(|| saved.client_id.clone())
     }
 
     /// Reads variables through `lookup`, so tests need not touch the process environment.
@@ -63,7 +105,7 @@ impl Environment {
                 .unwrap_or_else(|| APP_IDENTIFIER.to_owned()),
             browser: get("LINKCORD_BROWSER"),
             client_id: get("LINKCORD_CLIENT_ID"),
-            client_secret: get("LINKCORD_CLIENT_SECRET"),
+            client_secret: get(CLIENT_SECRET_VAR),
         })
     }
 
@@ -123,6 +165,18 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("https"), "{err}");
+    }
+
+    #[test]
+    fn the_environment_client_id_wins_over_the_saved_one() {
+        let saved = Settings {
+            client_id: Some("111".into()),
+            ..Settings::default()
+        };
+        let e = env(&[("LINKCORD_DATA_DIR", "/x"), ("LINKCORD_CLIENT_ID", "222")]).unwrap();
+        assert_eq!(e.client_id_over(&saved).as_deref(), Some("222"));
+        let e = env(&[("LINKCORD_DATA_DIR", "/x")]).unwrap();
+        assert_eq!(e.client_id_over(&saved).as_deref(), Some("111"));
     }
 
     #[test]

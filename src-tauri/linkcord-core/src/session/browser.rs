@@ -46,11 +46,14 @@ impl BrowserLaunch {
 }
 
 /// Runs `program args… url` with no shell, so the URL is exactly one argument, and reaps the
-/// child on a thread so it never lingers as a zombie.
+/// child on a thread so it never lingers as a zombie. The browser never gets the client
+/// secret: the binaries take it out of the environment at start, and this holds for any
+/// other caller of the library too.
 fn spawn(program: &str, args: &[&str], url: &Url) -> Result<(), String> {
     let mut child = Command::new(program)
         .args(args)
         .arg(url.as_str())
+        .env_remove(crate::config::CLIENT_SECRET_VAR)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

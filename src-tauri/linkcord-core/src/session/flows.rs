@@ -172,9 +172,7 @@ impl Session {
             .get_or_try_init(|| async {
                 let id = self
                     .env
-                    .client_id
-                    .clone()
-                    .or_else(|| self.settings.client_id.clone())
+                    .client_id_over(&self.settings)
                     .ok_or(SessionError::NoClientId)?;
                 let secret = match self.env.client_secret() {
                     Some(s) => Some(ClientSecret::new(s.to_owned())),
