@@ -8,7 +8,9 @@
 //!   time they were fetched, see [`AccountCache`]. The `discord` module's types are serialised
 //!   into it; this module does not need to know their shape.
 //! - `cache/images/`: downloaded avatars and icons.
-//! - `locks/<user id>.lock`, `locks/index.lock`: cross-process locks (GUI and CLI share files).
+//! - `locks/<user id>.lock`, `locks/<user id>.cache.lock`, `locks/index.lock`: cross-process
+//!   locks (GUI and CLI share files). Kept when an account is removed: see
+//!   [`AccountStore::delete_cache`].
 //!
 //! Every file is written atomically. A damaged or newer-format file is kept aside, reported
 //! as an [`IndexWarning`] and rebuilt from what is left (cache files, keychain entries): a bad

@@ -118,6 +118,12 @@ impl AccountStore {
         self.dir.join("locks").join(format!("{id}.lock"))
     }
 
+    /// The cross-process lock of one account's cache file, held while it is read, changed
+    /// and written back.
+    pub fn cache_lock_path(&self, id: &UserId) -> PathBuf {
+        self.dir.join("locks").join(format!("{id}.cache.lock"))
+    }
+
     fn index_lock_path(&self) -> PathBuf {
         self.dir.join("locks").join("index.lock")
     }
@@ -321,34 +327,61 @@ impl AccountStore {
 
     /// Stores several documents fetched together in one write of the cache file, so a reader
     /// (the window, another process) sees all of them or none, never a mix of old and new.
+    ///
+    /// The GUI and a CLI run may write the same file at once: the read, change and write
+    /// happen under the account's cache lock, and a document already cached from a later
+    /// fetch is kept rather than replaced by this older answer. An account the index no
+    /// longer lists was removed meanwhile: nothing is written, so its cache does not return.
     pub fn write_cache_docs(
         &self,
         id: &UserId,
         docs: impl IntoIterator<Item = (CacheKind, serde_json::Value)>,
         fetched_at: OffsetDateTime,
     ) -> Result<(), AccountsError> {
+        let _lock = self.lock_cache(id)?;
+        if let Read::Good(index) = self.read_index()?
+            && index.get(id).is_none()
+        {
+            return Ok(());
+        }
         let mut cache = self
             .read_cache(id)?
             .0
             .unwrap_or_else(|| AccountCache::empty(id.clone()));
         for (kind, value) in docs {
-            cache.set(kind, CachedDoc { value, fetched_at });
+            if cache
+                .get(kind)
+                .is_none_or(|kept| kept.fetched_at <= fetched_at)
+            {
+                cache.set(kind, CachedDoc { value, fetched_at });
+            }
         }
         let path = self.cache_path(id);
         let json = serde_json::to_vec_pretty(&cache).expect("the cache serialises");
         files::write_atomic(&path, &json).map_err(AccountsError::io(&path))
     }
 
-    /// Deletes the account's cache file and its refresh lock file.
+    /// Deletes the account's cache file, under its cache lock so a write in progress
+    /// elsewhere finishes first.
+    ///
+    /// The lock files stay. They are empty and private, and deleting one is only safe when
+    /// no process can hold it: a process blocked on the old file would then lock a file
+    /// nobody else sees, while a third creates a new one, and both would "hold" the lock.
+    /// Making that safe needs every locker to re-check the file after locking; keeping a few
+    /// empty files is simpler and cannot go wrong.
     pub fn delete_cache(&self, id: &UserId) -> Result<(), AccountsError> {
-        for path in [self.cache_path(id), self.refresh_lock_path(id)] {
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(AccountsError::io(&path)(e)),
-            }
+        let _lock = self.lock_cache(id)?;
+        let path = self.cache_path(id);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(AccountsError::io(&path)(e)),
         }
-        Ok(())
+    }
+
+    fn lock_cache(&self, id: &UserId) -> Result<FileLock, AccountsError> {
+        let what = format!("the saved data of account {id}");
+        FileLock::acquire_blocking(&self.cache_lock_path(id), INDEX_LOCK_TIMEOUT, &what)
     }
 }
 

@@ -659,3 +659,143 @@ fn the_lock_file_excludes_other_processes() {
     child.wait().unwrap();
     lock::FileLock::acquire_blocking(&path, Duration::from_secs(10), "the test lock").unwrap();
 }
+
+// ----- removing an account while another process uses it -----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_waiting_while_its_account_is_removed_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let vault = Vault::in_memory("lc-test");
+    signed_in(&store, &vault, "115", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    // Another process is removing the account and holds its refresh locks.
+    let remover = RefreshCoordinator::new(AccountStore::new(dir.path()));
+    let mut held = remover.hold(&id("115")).await.unwrap();
+    let refresher = RefreshCoordinator::new(store.clone());
+    let (v, o) = (vault.clone(), endpoint.client());
+    let waiting = tokio::spawn(async move { refresher.valid_token(&id("115"), &v, &o).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(!waiting.is_finished(), "the refresh waits for the lock");
+    held.delete_tokens(&id("115"), &vault).await.unwrap();
+    store.update(|i| i.remove(&id("115"))).unwrap();
+    drop(held);
+    let err = waiting.await.unwrap().unwrap_err();
+    assert!(matches!(err, AccountsError::NotSignedIn { .. }), "{err}");
+    assert!(vault.load_tokens(&id("115")).await.unwrap().is_none());
+    assert_eq!(endpoint.refreshes(), 0, "no refresh token was spent");
+}
+
+#[tokio::test]
+async fn an_account_no_longer_listed_is_not_refreshed() {
+    // Its tokens are still in the keychain (a removal that stopped half-way): a refresh
+    // would write a new pair for an account the user removed.
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let vault = Vault::in_memory("lc-test");
+    signed_in(&store, &vault, "116", -10).await;
+    store.update(|i| i.remove(&id("116"))).unwrap();
+    let endpoint = Rotating::start("rt-0").await;
+    let c = RefreshCoordinator::new(store);
+    let err = c
+        .valid_token(&id("116"), &vault, &endpoint.client())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountsError::NotSignedIn { .. }), "{err}");
+    assert_eq!(endpoint.refreshes(), 0);
+    assert_eq!(stored_refresh_token(&vault, "116").await, "rt-0");
+}
+
+#[tokio::test]
+async fn a_lock_file_in_use_is_never_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let path = store.refresh_lock_path(&id("117"));
+    let short = std::time::Duration::from_millis(50);
+    // One process holds the account's refresh lock while another removes the account.
+    let _first = lock::FileLock::acquire_blocking(&path, short, "first").unwrap();
+    store
+        .write_cache(&id("117"), CacheKind::Profile, json!({}), now())
+        .unwrap();
+    store.delete_cache(&id("117")).unwrap();
+    assert!(!store.cache_path(&id("117")).exists());
+    // A third process must still find the lock taken, not a fresh file of its own.
+    let third = lock::FileLock::acquire_blocking(&path, short, "third").unwrap_err();
+    assert!(matches!(third, AccountsError::Busy { .. }), "{third}");
+}
+
+#[test]
+fn an_older_answer_never_replaces_a_newer_cached_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let (newer, older) = (now(), now() - time::Duration::minutes(5));
+    store
+        .write_cache(&id("118"), CacheKind::Guilds, json!(["new"]), newer)
+        .unwrap();
+    // A slow fetch started earlier (the CLI) finishes after the window's newer one.
+    store
+        .write_cache_docs(
+            &id("118"),
+            [
+                (CacheKind::Guilds, json!(["old"])),
+                (CacheKind::Profile, json!({"username": "fay"})),
+            ],
+            older,
+        )
+        .unwrap();
+    let cache = store.read_cache(&id("118")).unwrap().0.unwrap();
+    let guilds = cache.get(CacheKind::Guilds).unwrap();
+    assert_eq!(
+        (guilds.value.clone(), guilds.fetched_at),
+        (json!(["new"]), newer)
+    );
+    assert_eq!(
+        cache.get(CacheKind::Profile).unwrap().value,
+        json!({"username": "fay"}),
+        "what was not there before is still added"
+    );
+}
+
+#[test]
+fn a_cache_write_waits_for_the_cache_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let held = lock::FileLock::acquire_blocking(
+        &store.cache_lock_path(&id("119")),
+        std::time::Duration::from_secs(1),
+        "the test",
+    )
+    .unwrap();
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            store.write_cache(&id("119"), CacheKind::Profile, json!({}), now())
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    assert!(
+        !store.cache_path(&id("119")).exists(),
+        "written while another process held the cache lock"
+    );
+    drop(held);
+    writer.join().unwrap().unwrap();
+    assert!(store.cache_path(&id("119")).exists());
+}
+
+#[test]
+fn a_removed_account_s_cache_is_not_written_back() {
+    // A fetch that finishes after the account was removed must not leave its cache behind
+    // (a later index rebuild would bring the account back from it).
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    store
+        .update(|i| {
+            i.upsert(who("120", "gus"), Scopes::default(), now());
+        })
+        .unwrap();
+    store.update(|i| i.remove(&id("120"))).unwrap();
+    store
+        .write_cache(&id("120"), CacheKind::Profile, json!({}), now())
+        .unwrap();
+    assert!(!store.cache_path(&id("120")).exists());
+}

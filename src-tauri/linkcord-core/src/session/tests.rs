@@ -502,3 +502,137 @@ async fn the_browser_is_told_the_outcome_once_it_is_known() {
     assert!(vault.load_tokens(&id("1002")).await.unwrap().is_none());
     assert_eq!(s.accounts().await.unwrap().index.accounts.len(), 1);
 }
+
+// ----- removing an account while another process refreshes it -----
+
+/// A token endpoint that, for each refresh, says it was reached and then waits to be
+/// released: the refresh is then "in flight at Discord" for as long as the test wants.
+struct HeldTokenEndpoint {
+    server: TestServer,
+    reached: std::sync::mpsc::Receiver<()>,
+    release: std::sync::mpsc::Sender<()>,
+}
+
+impl HeldTokenEndpoint {
+    async fn start() -> Self {
+        let (reached_tx, reached) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel::<()>();
+        let (reached_tx, release_rx) = (Mutex::new(reached_tx), Mutex::new(release_rx));
+        let server = TestServer::start(move |seen| match seen.path.as_str() {
+            "/api/oauth2/token" => {
+                reached_tx.lock().unwrap().send(()).unwrap();
+                let _ = release_rx.lock().unwrap().recv();
+                (
+                    200,
+                    token_json("at-new-secretvalue", "rt-new-secretvalue", 604800),
+                )
+            }
+            _ => (200, "{}".into()),
+        })
+        .await;
+        Self {
+            server,
+            reached,
+            release,
+        }
+    }
+}
+
+fn session_on(endpoints: &crate::config::Endpoints, data: &Path, vault: &Vault) -> Session {
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("LINKCORD_DISCORD_URL", endpoints.discord_base().to_string()),
+        ("LINKCORD_DATA_DIR", data.display().to_string()),
+        ("LINKCORD_CLIENT_ID", "4242".to_owned()),
+    ]);
+    let env = Environment::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    Session::with_vault(env, Settings::default(), vault.clone()).unwrap()
+}
+
+/// Two sessions on one data dir and keychain, like the window and a CLI run, and account
+/// 1001 listed with an expired token.
+async fn two_processes(endpoint: &HeldTokenEndpoint, data: &Path) -> (Vault, Session, Session) {
+    let vault = Vault::in_memory("lc-race");
+    let expired = crate::vault::tests::record("at-old-secretvalue", "rt-old-secretvalue", -10);
+    vault.store_tokens(&id("1001"), &expired).await.unwrap();
+    let window = session_on(&endpoint.server.endpoints, data, &vault);
+    let who = crate::accounts::Identity {
+        id: id("1001"),
+        username: "alice".into(),
+        display_name: None,
+        avatar: None,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    window
+        .account_store()
+        .update(|index| {
+            index.upsert(who, crate::oauth::Scopes::default(), now);
+        })
+        .unwrap();
+    let cli = session_on(&endpoint.server.endpoints, data, &vault);
+    (vault, window, cli)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forgetting_an_account_while_another_process_refreshes_it_leaves_no_tokens() {
+    let endpoint = HeldTokenEndpoint::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let (vault, window, cli) = two_processes(&endpoint, data.path()).await;
+    let window = Arc::new(window);
+    let refreshing = {
+        let window = window.clone();
+        tokio::spawn(async move { window.valid_token(&id("1001")).await })
+    };
+    let reached = endpoint.reached;
+    tokio::task::spawn_blocking(move || reached.recv_timeout(std::time::Duration::from_secs(10)))
+        .await
+        .unwrap()
+        .expect("the refresh reached Discord");
+    // The refresh is at Discord; the CLI removes the account meanwhile.
+    let forgetting = tokio::spawn(async move { cli.forget_locally(&id("1001")).await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    endpoint.release.send(()).unwrap();
+    let _ = refreshing.await.unwrap();
+    forgetting.await.unwrap().unwrap();
+    assert!(
+        vault.load_tokens(&id("1001")).await.unwrap().is_none(),
+        "the removed account's tokens came back"
+    );
+    let index = window.accounts().await.unwrap().index;
+    assert!(index.get(&id("1001")).is_none());
+    assert!(!window.account_store().cache_path(&id("1001")).exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn logging_out_while_another_process_refreshes_revokes_the_newest_pair() {
+    let endpoint = HeldTokenEndpoint::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let (vault, window, cli) = two_processes(&endpoint, data.path()).await;
+    let window = Arc::new(window);
+    let refreshing = {
+        let window = window.clone();
+        tokio::spawn(async move { window.valid_token(&id("1001")).await })
+    };
+    let reached = endpoint.reached;
+    tokio::task::spawn_blocking(move || reached.recv_timeout(std::time::Duration::from_secs(10)))
+        .await
+        .unwrap()
+        .expect("the refresh reached Discord");
+    let logging_out = tokio::spawn(async move { cli.log_out(&id("1001")).await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    endpoint.release.send(()).unwrap();
+    let _ = refreshing.await.unwrap();
+    assert!(logging_out.await.unwrap().unwrap().revoked);
+    assert!(vault.load_tokens(&id("1001")).await.unwrap().is_none());
+    // The pair Discord issued last is the one revoked, not the one it had already replaced.
+    let revoked: Vec<String> = endpoint
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/revoke"))
+        .map(|r| r.form()["token"].clone())
+        .collect();
+    assert!(
+        revoked.iter().all(|t| t.contains("-new-")),
+        "revoked {revoked:?}"
+    );
+}
