@@ -4,6 +4,9 @@
 //! Also everything the loopback listener must refuse: a forged state, a wrong path, an
 //! oversized or slow request, a replayed code, a second callback, a denied consent, a timeout
 //! and Ctrl+C. None of them may touch the accounts already stored.
+//!
+//! And what the browser tab is told at the end: the account's name once it is stored, or
+//! which step failed (tokens issued in a failed sign-in are revoked at Discord).
 
 mod cli_support;
 
@@ -244,6 +247,211 @@ async fn assert_refused(h: &Harness, out: &Out, before: &(serde_json::Value, Str
         200,
         "the stored token still works"
     );
+}
+
+/// A login whose browser approves as `user`, follows Discord's redirect to Linkcord and
+/// reads the page it is answered with. Returns the login's result and that page. With a
+/// `keyring`, the login uses it and it is locked while the user is in Discord.
+async fn login_reading_the_page(
+    h: &Harness,
+    user: &str,
+    keyring: Option<&PrivateKeyring>,
+) -> (Out, String) {
+    let (browser, url_file) = h.recording_browser(&format!("page-{}", rand_suffix()));
+    let mut command = h.command(
+        &["login", "--json", "--timeout", "60"],
+        &[("LINKCORD_BROWSER", path_str(&browser))],
+    );
+    if let Some(keyring) = keyring {
+        keyring.serve(&mut command);
+    }
+    let login = command.spawn().unwrap();
+    let authorize = wait_for_file(&url_file).await;
+    if let Some(keyring) = keyring {
+        keyring.lock();
+    }
+    let page = browser_page(h, &authorize, user).await;
+    let out = login.wait_with_output().await.unwrap();
+    let out = Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    h.keep(&["login"], &out);
+    (out, page)
+}
+
+/// What a browser shows after approving as `user`: the body of Linkcord's loopback page.
+async fn browser_page(h: &Harness, authorize: &str, user: &str) -> String {
+    let callback = h.approve(authorize, user).await;
+    let reply = reqwest::get(&callback).await.expect("the loopback page");
+    assert_eq!(reply.status(), 200);
+    reply.text().await.expect("page text")
+}
+
+/// The grants Discord still honours for `user`.
+async fn standing_grants(h: &Harness, user: &str) -> usize {
+    let grants = h.control(reqwest::Method::GET, "grants", None).await;
+    let grants = grants["grants"].as_array().unwrap();
+    grants.iter().filter(|g| g["user_id"] == user).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_browser_is_told_who_signed_in_once_the_account_is_stored() {
+    let Some(h) = Harness::start().await else {
+        return;
+    };
+    let (out, page) = login_reading_the_page(&h, ids::AVA, None).await;
+    out.expect(0);
+    assert!(
+        page.contains("Signed in as Ava Núñez-Gómez (@ava.nunez), you can close this tab"),
+        "{page}"
+    );
+    assert!(h.keychain_has(ids::AVA), "told only once it is stored");
+    // A user without a display name is named by username alone.
+    let (out, page) = login_reading_the_page(&h, ids::OLD_GUARD, None).await;
+    out.expect(0);
+    assert!(page.contains("Signed in as @OldGuard,"), "{page}");
+}
+
+/// After the callback, each step can fail; the browser must say which, and never "signed in".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_finishing_fails_the_browser_says_what_failed_and_tokens_are_revoked() {
+    let Some(h) = Harness::start().await else {
+        return;
+    };
+    // Discord's token endpoint fails the exchange: no tokens were issued.
+    h.fault(serde_json::json!({"kind": "server_error", "route": "oauth2/token"}))
+        .await;
+    let (out, page) = login_reading_the_page(&h, ids::AVA, None).await;
+    h.clear_faults().await;
+    assert_eq!(out.code, 5, "{out:#?}");
+    assert_not_signed_in(&page, "code exchange");
+    assert_eq!(h.stats().await["code_exchanges"], 0);
+
+    // Tokens issued, then the profile cannot be read: they are revoked, not left behind.
+    h.fault(serde_json::json!({"kind": "server_error", "route": "users/@me"}))
+        .await;
+    let (out, page) = login_reading_the_page(&h, ids::AVA, None).await;
+    h.clear_faults().await;
+    assert_eq!(out.code, 5, "{out:#?}");
+    assert_not_signed_in(&page, "profile");
+    assert_eq!(h.stats().await["code_exchanges"], 1);
+    assert_eq!(
+        standing_grants(&h, ids::AVA).await,
+        0,
+        "the grant was revoked"
+    );
+    assert_eq!(h.stats().await["revocations"], 1);
+
+    let list = h.run(&["accounts", "--json"]).await.expect(0).json();
+    assert_eq!(
+        list["accounts"],
+        serde_json::json!([]),
+        "nothing was stored"
+    );
+    assert!(!h.keychain_has(ids::AVA));
+}
+
+fn assert_not_signed_in(page: &str, says: &str) {
+    assert!(page.contains(says), "the page says what failed: {page}");
+    assert!(!page.contains("Signed in"), "{page}");
+    assert!(page.contains("no account was added"), "{page}");
+}
+
+/// A Secret Service of this test's own (a nested `with-secret-service.sh`): locking it
+/// cannot disturb the other tests on the shared one.
+struct PrivateKeyring {
+    child: tokio::process::Child,
+    bus: String,
+    stop: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl PrivateKeyring {
+    async fn start() -> Self {
+        use linkcord_tests::app::workspace_root;
+        let dir = tempfile::tempdir().unwrap();
+        let (bus_file, stop) = (dir.path().join("bus"), dir.path().join("stop"));
+        let script = r#"printf '%s' "$DBUS_SESSION_BUS_ADDRESS" > "$1"; while [ ! -e "$2" ]; do sleep 0.1; done"#;
+        let child =
+            tokio::process::Command::new(workspace_root().join("scripts/with-secret-service.sh"))
+                .args(["sh", "-c", script, "sh"])
+                .arg(&bus_file)
+                .arg(&stop)
+                .env_remove("LINKCORD_PRIVATE_BUS")
+                .env_remove("GNOME_KEYRING_CONTROL")
+                .env_remove("GNOME_KEYRING_PID")
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .process_group(0)
+                .stdin(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .expect("nested Secret Service");
+        let bus = wait_for_file(&bus_file).await;
+        Self {
+            child,
+            bus,
+            stop,
+            _dir: dir,
+        }
+    }
+
+    /// Points `command` at this keyring, with no display so an unlock prompt fails at once.
+    fn serve(&self, command: &mut tokio::process::Command) {
+        command
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env_remove("GNOME_KEYRING_CONTROL")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+    }
+
+    /// Locks the keyring.
+    fn lock(&self) {
+        let status = std::process::Command::new("gdbus")
+            .args([
+                "call",
+                "--session",
+                "--dest",
+                "org.freedesktop.secrets",
+                "--object-path",
+                "/org/freedesktop/secrets",
+                "--method",
+                "org.freedesktop.Secret.Service.Lock",
+                "['/org/freedesktop/secrets/collection/login']",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("gdbus");
+        assert!(status.success(), "locking the private keyring");
+    }
+
+    async fn stop(mut self) {
+        std::fs::write(&self.stop, b"").unwrap();
+        let _ = self.child.wait().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keychain_failing_after_the_callback_is_reported_and_the_tokens_revoked() {
+    let Some(h) = Harness::start().await else {
+        return;
+    };
+    let keyring = PrivateKeyring::start().await;
+    // The keychain was open when the sign-in started; it locks while the user is in Discord.
+    let (out, page) = login_reading_the_page(&h, ids::DMITRI, Some(&keyring)).await;
+    keyring.stop().await;
+    assert_eq!(out.code, 4, "{out:#?}");
+    assert_not_signed_in(&page, "keychain");
+    assert_eq!(h.stats().await["code_exchanges"], 1);
+    assert_eq!(
+        standing_grants(&h, ids::DMITRI).await,
+        0,
+        "the grant was revoked"
+    );
+    assert_eq!(h.stats().await["revocations"], 1);
+    assert!(h.files_are_token_free());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
