@@ -244,13 +244,13 @@ async fn a_second_add_account_takes_over_the_waiting_sign_in() {
     .await;
 
     // "Add account" again, from a link handed to the running app.
+    let asked = Instant::now();
     let status = sandbox
         .command(&["linkcord://login"])
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
     assert!(status.success());
-    let asked = Instant::now();
     let second = sandbox.opener().next_url(1).await;
     eprintln!(
         "the second sign-in's tab opened {} ms after the link was handed over",
@@ -280,6 +280,16 @@ async fn a_second_add_account_takes_over_the_waiting_sign_in() {
     assert_eq!(shown["state"], "waiting", "app_view's sign-in: {shown}");
     assert_eq!(shown["authorizeUrl"], second.as_str(), "app_view's sign-in");
 
+    // The first tab, approved late, lands on the listener of the newer sign-in: it is told the
+    // link is stale, and the sign-in still waits for the second tab.
+    let stale = reqwest::get(format!("{first}&approve_as={}", ids::DMITRI))
+        .await
+        .expect("the stale tab reaches Linkcord");
+    assert_eq!(stale.url().path(), "/callback");
+    assert_eq!(stale.status(), 400, "the stale callback is refused");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(panel_state(&client).await, "waiting", "after the stale tab");
+
     consent(&second, ids::AVA).await;
     wait_for(
         &client,
@@ -290,6 +300,11 @@ async fn a_second_add_account_takes_over_the_waiting_sign_in() {
     let ava = format!("#account-list [data-account-id='{}']", ids::AVA);
     wait_for(&client, &ava, "Ava in the account list").await;
     wait_for_text(&client, "#profile-display-name", "Ava").await;
+    let listed = client
+        .find_all(Locator::Css("#account-list [data-account-id]"))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "only the second tab's account was added");
     screenshot(&client, "second-add-account-done").await;
     assert_eq!(sandbox.opener().calls().len(), 2, "no other tab was opened");
 
