@@ -40,9 +40,17 @@ pub fn private_file_options() -> OpenOptions {
 /// that an older Linkcord (or a copy with `cp -r`) left readable by everyone. Symbolic links
 /// are left alone. Errors are logged, not returned: the user's data is still readable by
 /// them, and a file that cannot be tightened must not stop the app.
+///
+/// When `dir` itself is already private nothing under it is reachable by others, so the walk
+/// (thousands of cached images) is skipped: `linkcord token` pays one `stat`.
 pub fn make_private(dir: &Path) {
+    // A data dir that is itself a link (moved to another disk) is followed; links inside it
+    // are not.
     #[cfg(unix)]
-    if let Err(e) = tighten(dir) {
+    if let Ok(dir) = dir.canonicalize()
+        && is_open(&dir)
+        && let Err(e) = tighten(&dir)
+    {
         tracing::warn!(
             "could not make {} readable by you alone: {e}",
             dir.display()
@@ -50,6 +58,13 @@ pub fn make_private(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// Whether group or others have any access to `path` (false when it does not exist).
+#[cfg(unix)]
+fn is_open(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
 }
 
 #[cfg(unix)]
@@ -207,6 +222,13 @@ mod tests {
         assert_eq!(mode(&data.join("cache/1.json")), 0o600);
         assert_eq!(mode(&outside), 0o644, "a link's target is not Linkcord's");
         make_private(&dir.path().join("missing"));
+
+        let moved = dir.path().join("moved");
+        std::fs::create_dir(&moved).unwrap();
+        set(&moved, 0o755);
+        std::os::unix::fs::symlink(&moved, dir.path().join("data-link")).unwrap();
+        make_private(&dir.path().join("data-link"));
+        assert_eq!(mode(&moved), 0o700, "a data dir that is a link is followed");
     }
 
     #[test]
