@@ -503,6 +503,34 @@ async fn the_browser_is_told_the_outcome_once_it_is_known() {
     assert_eq!(s.accounts().await.unwrap().index.accounts.len(), 1);
 }
 
+#[tokio::test]
+async fn a_discord_out_of_reach_is_what_the_browser_is_told() {
+    // A port nothing listens on any more.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let data = tempfile::tempdir().unwrap();
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("LINKCORD_DISCORD_URL", format!("http://127.0.0.1:{closed}")),
+        ("LINKCORD_DATA_DIR", data.path().display().to_string()),
+        ("LINKCORD_CLIENT_ID", "4242".to_owned()),
+    ]);
+    let env = Environment::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    let settings = Settings {
+        port: 0,
+        ..Settings::default()
+    };
+    let s = Session::with_vault(env, settings, Vault::in_memory("lc-offline")).unwrap();
+    let (browser, page) = page_reading_browser("1001");
+    let err = s.sign_in(with_browser(browser)).await.unwrap_err();
+    assert_eq!(err.exit_code(), 5, "{err}");
+    let page = page.await.unwrap();
+    assert!(page.contains("could not reach Discord"), "{page}");
+    assert!(!page.contains("Signed in"), "{page}");
+}
+
 // ----- removing an account while another process refreshes it -----
 
 /// A token endpoint that, for each refresh, says it was reached and then waits to be
