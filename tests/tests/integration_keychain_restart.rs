@@ -48,6 +48,7 @@ fn the_vault_works_again_after_the_keychain_daemon_restarts() {
         .expect("nested Secret Service");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
+    print!("{stdout}");
     assert!(
         stdout.contains("restart-child-passed"),
         "the child run failed:\n{stdout}\n{stderr}"
@@ -81,7 +82,12 @@ async fn restart_child_body() {
     restart_daemon();
 
     // The very next call on the vault the process already holds.
+    let start = Instant::now();
     let after = vault.load_tokens(&account).await;
+    println!(
+        "first call after the restart (reconnecting included): {} ms",
+        start.elapsed().as_millis()
+    );
     let after = after.expect("the first keychain call after the restart works");
     assert_eq!(
         after

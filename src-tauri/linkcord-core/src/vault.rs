@@ -6,8 +6,10 @@
 //!
 //! Every keychain call runs on a blocking thread under a deadline: a Secret Service that hangs
 //! (a prompt nobody answers, a wedged daemon) becomes [`VaultError::Timeout`] instead of a
-//! frozen app. There is no plaintext fallback: when the keychain is missing, locked or
-//! refusing, the error says so and the caller stops.
+//! frozen app. A call that fails because the keychain's daemon went away (it restarted)
+//! reconnects and is retried once, so a long-running window recovers without a restart.
+//! There is no plaintext fallback: when the keychain is missing, locked or refusing, the
+//! error says so and the caller stops.
 
 mod error;
 mod record;
