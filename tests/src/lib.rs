@@ -2,6 +2,7 @@
 //! process, and the `discord-emulator` binary), and helpers shared by the integration and
 //! end-to-end suites under `tests/`.
 
+pub mod a11y;
 pub mod app;
 pub mod emulator;
 pub mod opener;
