@@ -19,7 +19,7 @@ async fn no_session_bus_is_exit_4_with_what_to_do() {
         &["token"][..],
         &["accounts"],
         &["login", "--timeout", "5"],
-        &["config", "set", "client-secret", "s3cret"],
+        &["config", "set", "client-secret", ""],
     ] {
         let out = h.run_with(args, &no_bus).await.expect(4);
         assert!(
@@ -46,7 +46,7 @@ L="$1"
 gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
   --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" \
   >/dev/null || { echo "exit 90"; exit 90; }
-"$L" config set client-secret not-a-real-secret; echo "secret-exit=$?"
+printf not-a-real-secret | "$L" config set client-secret -; echo "secret-exit=$?"
 "$L" doctor >/dev/null; echo "doctor-exit=$?"
 "$L" login --timeout 30 >/dev/null; echo "login-exit=$?"
 "$L" accounts --json
