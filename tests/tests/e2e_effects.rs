@@ -1,6 +1,6 @@
 //! What a click does outside the app, seen from outside: the URL each link hands the desktop's
 //! opener (a recording `xdg-open` first on the app's `PATH`), what is refused, what the window
-//! says when opening fails, and a second "Add account" while a sign-in waits.
+//! says when opening fails, and a second "Add account" (a link, the tray) while a sign-in waits.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use linkcord_tests::app::Sandbox;
 use linkcord_tests::emulator::{Emulator, EmulatorConfig, ids};
+use linkcord_tests::tray::Shell;
 use linkcord_tests::webdriver::{
     self, Driver, click, screenshot, sign_in, wait_for, wait_for_text,
 };
@@ -333,5 +334,90 @@ async fn a_second_add_account_takes_over_the_waiting_sign_in() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_tray_add_account_takes_over_and_its_deep_link_callback_completes() {
+    if !webdriver::enabled("a_tray_add_account_takes_over_and_its_deep_link_callback_completes") {
+        return;
+    }
+    let shell = Shell::start()
+        .await
+        .expect("own org.kde.StatusNotifierWatcher on the session bus (run under dbus)");
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    // Deep-link redirect: Discord sends the browser to discord-<id>:/authorize/callback, which
+    // the desktop hands to a second `linkcord`; it must reach the sign-in that is live.
+    let sandbox = Sandbox::new()
+        .with_emulator(&emulator.base_url())
+        .with_recording_opener();
+    let set = sandbox
+        .command(&["config", "set", "redirect", "deep-link"])
+        .status()
+        .unwrap();
+    assert!(set.success());
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[]).await;
+    wait_for(
+        &client,
+        "main[data-screen='accounts']",
+        "the accounts screen",
+    )
+    .await;
+    let item = shell.wait_for_item(Duration::from_secs(30)).await;
+
+    click(&client, "#add-account", "the add-account button").await;
+    let first = sandbox.opener().next_url(0).await;
+    wait_for(
+        &client,
+        "#sign-in-panel[data-state='waiting']",
+        "the first sign-in waiting",
+    )
+    .await;
+    item.click_label("Add account…").await;
+    let second = sandbox.opener().next_url(1).await;
+    assert_ne!(second, first, "the tray opened a new sign-in");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        assert_eq!(
+            panel_state(&client).await,
+            "waiting",
+            "after the tray's add-account"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Approve the second tab and hand its callback to the app as the desktop would.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let approved = no_redirects
+        .get(format!("{second}&approve_as={}", ids::DMITRI))
+        .send()
+        .await
+        .expect("the consent page answers");
+    let callback = approved
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("Discord redirects to the app")
+        .to_owned();
+    assert!(callback.starts_with("discord-"), "{callback}");
+    let status = sandbox
+        .command(&[&callback])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    wait_for(
+        &client,
+        "#sign-in-panel[data-state='done']",
+        "the tray's sign-in done",
+    )
+    .await;
+    wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
+    assert_no_notice(&client).await;
+    assert_eq!(sandbox.opener().calls().len(), 2, "no other tab was opened");
     client.close().await.unwrap();
 }
