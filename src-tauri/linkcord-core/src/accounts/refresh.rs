@@ -8,11 +8,13 @@
 //!
 //! Once Discord answered, the old refresh token is dead: if the keychain then refuses the new
 //! pair, dropping it would sign the account out. So the pair is kept in memory, handed out,
-//! and written to the keychain on the next use that finds it working again. Removing an
+//! and written to the keychain as soon as it works again: on the next use, before the
+//! keychain's dead copy could be, and meanwhile from a background task. Removing an
 //! account takes the same locks ([`RefreshCoordinator::hold`]), and a refresh that finds its
 //! account gone stores nothing, so a removed account's tokens never come back.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -63,6 +65,15 @@ type Slot = Arc<tokio::sync::Mutex<Option<Unsaved>>>;
 /// Pauses between attempts to store a pair Discord just issued: a keychain that hiccups or
 /// whose daemon is restarting gets a moment before the pair is kept in memory only.
 const STORE_RETRIES: [Duration; 2] = [Duration::from_millis(100), Duration::from_millis(400)];
+/// Pauses between the attempts made after that, in the background: soon at first (a daemon
+/// restart takes seconds), then once a minute for as long as the process runs.
+const STORE_LATER: [Duration; 4] = [
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(5),
+    Duration::from_secs(15),
+];
+const STORE_LATER_EVERY: Duration = Duration::from_secs(60);
 
 /// Hands out valid access tokens, refreshing them one at a time per account.
 #[derive(Debug)]
@@ -186,7 +197,7 @@ impl RefreshCoordinator {
         let mut held = self.hold(account).await?;
         // Someone may have refreshed while we waited: the keychain is the truth, unless it
         // has yet to take a pair this process holds.
-        let record = self.settle(account, vault, &mut held).await?;
+        let record = settle(account, vault, &mut held).await?;
         if !stale.applies_to(&record, OffsetDateTime::now_utc()) {
             return Ok(record.access_token);
         }
@@ -195,40 +206,6 @@ impl RefreshCoordinator {
             return Err(not_signed_in(account));
         }
         self.refresh(account, record, vault, oauth, &mut held).await
-    }
-
-    /// The current record, called with both locks held. A pair kept in memory is written to
-    /// the keychain first if it works again; until then it is the current one.
-    async fn settle(
-        &self,
-        account: &UserId,
-        vault: &Vault,
-        held: &mut HeldAccount,
-    ) -> Result<TokenRecord, AccountsError> {
-        let Some(unsaved) = held.unsaved.take() else {
-            return load(vault, account).await;
-        };
-        match vault.load_tokens(account).await {
-            // The account was removed meanwhile: the pair goes with it.
-            Ok(None) => Err(not_signed_in(account)),
-            Ok(Some(kept)) if kept.same_access_token(&unsaved.replaces) => {
-                match vault.store_tokens(account, &unsaved.fresh).await {
-                    Ok(()) => Ok(unsaved.fresh),
-                    Err(e) => {
-                        tracing::warn!(
-                            "the keychain still cannot store the tokens of {account}: {e}"
-                        );
-                        Ok(keep(held, unsaved))
-                    }
-                }
-            }
-            // A new sign-in stored a pair of its own meanwhile: it is newer than ours.
-            Ok(Some(kept)) => Ok(kept),
-            Err(e) => {
-                tracing::warn!("the keychain cannot be read for {account}: {e}");
-                Ok(keep(held, unsaved))
-            }
-        }
     }
 
     /// Spends the refresh token and stores the new pair. Called with both locks held.
@@ -281,6 +258,8 @@ impl RefreshCoordinator {
             );
             let token = fresh.access_token.clone();
             keep(held, Unsaved { fresh, replaces });
+            let path = self.store.refresh_lock_path(account);
+            store_later(self.slot_for(account), path, account.clone(), vault.clone());
             return Ok(token);
         }
         Ok(fresh.access_token)
@@ -312,6 +291,67 @@ impl RefreshCoordinator {
             tracing::warn!("could not mark account {account} as needing sign-in: {e}");
         }
     }
+}
+
+/// The current record, called with both locks held. A pair kept in memory is written to the
+/// keychain first if it works again; until then it is the current one.
+async fn settle(
+    account: &UserId,
+    vault: &Vault,
+    held: &mut HeldAccount,
+) -> Result<TokenRecord, AccountsError> {
+    let Some(unsaved) = held.unsaved.take() else {
+        return load(vault, account).await;
+    };
+    match vault.load_tokens(account).await {
+        // The account was removed meanwhile: the pair goes with it.
+        Ok(None) => Err(not_signed_in(account)),
+        Ok(Some(kept)) if kept.same_access_token(&unsaved.replaces) => {
+            match vault.store_tokens(account, &unsaved.fresh).await {
+                Ok(()) => Ok(unsaved.fresh),
+                Err(e) => {
+                    tracing::warn!("the keychain still cannot store the tokens of {account}: {e}");
+                    Ok(keep(held, unsaved))
+                }
+            }
+        }
+        // A new sign-in stored a pair of its own meanwhile: it is newer than ours.
+        Ok(Some(kept)) => Ok(kept),
+        Err(e) => {
+            tracing::warn!("the keychain cannot be read for {account}: {e}");
+            Ok(keep(held, unsaved))
+        }
+    }
+}
+
+/// Keeps trying to store the pair kept in memory for `account`, without waiting for the
+/// next use: a window left idle, then closed, would otherwise lose it. Ends once the pair is
+/// stored or superseded (a new sign-in, the account removed).
+fn store_later(slot: Slot, lock_path: PathBuf, account: UserId, vault: Vault) {
+    tokio::spawn(async move {
+        for pause in STORE_LATER
+            .iter()
+            .chain(std::iter::repeat(&STORE_LATER_EVERY))
+        {
+            tokio::time::sleep(*pause).await;
+            let unsaved = slot.clone().lock_owned().await;
+            if unsaved.is_none() {
+                return;
+            }
+            let what = format!("the tokens of account {account}");
+            let Ok(file) = FileLock::acquire(&lock_path, LOCK_TIMEOUT, &what).await else {
+                continue;
+            };
+            let mut held = HeldAccount {
+                unsaved,
+                _across_processes: file,
+            };
+            let _ = settle(&account, &vault, &mut held).await;
+            if held.unsaved.is_none() {
+                return;
+            }
+        }
+    });
 }
 
 /// Keeps `unsaved` in memory and returns its record.

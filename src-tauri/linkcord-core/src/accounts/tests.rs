@@ -554,6 +554,33 @@ async fn a_refreshed_pair_the_keychain_refuses_is_kept_and_stored_once_it_works(
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pair_kept_in_memory_reaches_the_keychain_without_another_call() {
+    // The window may sit idle for hours after a refresh: the pair must not wait for the next
+    // use to be stored (quitting first would lose it).
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let keychain = WritesFail::new();
+    let vault = Vault::with_store("lc-test", keychain.clone());
+    signed_in(&store, &vault, "121", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let c = RefreshCoordinator::new(store.clone());
+    keychain.fail(true);
+    c.valid_token(&id("121"), &vault, &endpoint.client())
+        .await
+        .unwrap();
+    keychain.fail(false);
+    let start = std::time::Instant::now();
+    while stored_refresh_token(&vault, "121").await != "rt-1" {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "the kept pair was not stored within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(endpoint.refreshes(), 1);
+}
+
 #[tokio::test]
 async fn a_pair_kept_in_memory_is_refreshed_with_its_own_refresh_token() {
     let dir = tempfile::tempdir().unwrap();
