@@ -48,7 +48,14 @@ fn hide_client_secret() {
 /// a token: secrets are in types that print as `[redacted]`.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
+        // The deep-link plugin logs every link it receives at WARN, and a sign-in's callback
+        // link carries the authorization code: keep it out of the log whatever RUST_LOG says.
+        .add_directive(
+            "tauri_plugin_deep_link=error"
+                .parse()
+                .expect("a valid log directive"),
+        );
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
