@@ -343,6 +343,11 @@ impl Session {
     }
 
     fn launch(&self, pending: &PendingLogin, options: &SignInOptions) -> Result<(), SessionError> {
+        // A sign-in replaced by a newer one may be cancelled while it was binding its port:
+        // a tab opened now could never finish, and would sit beside the newer one's.
+        if options.wait.cancel.is_cancelled() {
+            return Err(OAuthError::Cancelled.into());
+        }
         let url = pending.authorize_url();
         if let Some(show) = &options.on_url {
             show(url);

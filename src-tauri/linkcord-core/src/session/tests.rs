@@ -366,6 +366,33 @@ async fn a_cancelled_sign_in_says_so() {
     assert!(matches!(err, SessionError::OAuth(OAuthError::Cancelled)));
 }
 
+/// A sign-in replaced by a newer one is cancelled, possibly while it is still binding its
+/// port: it must not open a browser tab that can no longer finish.
+#[tokio::test]
+async fn a_sign_in_cancelled_before_the_browser_opens_none() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = session(&discord, data.path(), &Vault::in_memory("x"));
+    let opened = std::sync::Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = opened.clone();
+    let wait = WaitOptions::default();
+    wait.cancel.cancel();
+    let options = SignInOptions {
+        browser: BrowserLaunch::Custom(Box::new(move |url: &Url| {
+            record.lock().unwrap().push(url.to_string());
+            Ok(())
+        })),
+        wait,
+        ..SignInOptions::default()
+    };
+    let err = s.sign_in(options).await.unwrap_err();
+    assert!(
+        matches!(err, SessionError::OAuth(OAuthError::Cancelled)),
+        "{err:?}"
+    );
+    assert!(opened.lock().unwrap().is_empty(), "no tab was opened");
+}
+
 #[tokio::test]
 async fn without_a_client_id_sign_in_says_how_to_set_one() {
     let data = tempfile::tempdir().unwrap();
