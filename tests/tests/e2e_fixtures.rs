@@ -95,6 +95,23 @@ impl App {
         }
     }
 
+    /// The isolation of every element matching `css` ([`ISOLATION`]), once there is one.
+    async fn isolation(&self, css: &str) -> Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let answer = self
+                .client
+                .execute(ISOLATION, vec![Value::from(css)])
+                .await
+                .unwrap_or_else(|e| panic!("isolation of {css}: {e}"));
+            if answer.as_array().is_some_and(|a| !a.is_empty()) {
+                return answer;
+            }
+            assert!(Instant::now() < deadline, "nothing matches {css}");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
     async fn scroll_to(&self, css: &str) {
         let script = format!("document.querySelector({css:?}).scrollIntoView()");
         self.js(&script).await;
@@ -243,7 +260,7 @@ fn flags_in_words(c: &Connection) -> BTreeMap<String, String> {
 
 /// Services whose public profile address can be built from what Discord sends (the name or
 /// the id): only these get an "open profile" button.
-const LINKABLE: [&str; 10] = [
+const LINKABLE: [&str; 13] = [
     "github",
     "twitch",
     "youtube",
@@ -254,7 +271,21 @@ const LINKABLE: [&str; 10] = [
     "twitter",
     "ebay",
     "instagram",
+    "reddit",
+    "bluesky",
+    "mastodon",
 ];
+
+/// A domain connection opens `https://<id>/` when its id is a plain ASCII host name (Discord
+/// verifies domains by DNS, so an IDN arrives as punycode); anything else (`javascript:…`)
+/// gets no link.
+fn is_linkable_domain(c: &Connection) -> bool {
+    c.kind == "domain"
+        && c.id.contains('.')
+        && c.id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
 
 /// Checks every fixture connection of `user` against the list, one by one.
 fn assert_connections_match(user: &FixtureUser, shown: &[ShownConnection]) {
@@ -270,7 +301,7 @@ fn assert_connections_match(user: &FixtureUser, shown: &[ShownConnection]) {
         assert_eq!(got.name, name, "{who}: account name");
         assert!(!got.service.is_empty(), "{who}: a service name");
         assert_eq!(got.flags, flags_in_words(want), "{who}: flags in words");
-        if LINKABLE.contains(&want.kind.as_str()) {
+        if LINKABLE.contains(&want.kind.as_str()) || is_linkable_domain(want) {
             let label = got
                 .link
                 .as_deref()
@@ -878,5 +909,142 @@ async fn french_from_the_system_and_english_by_override_without_restart() {
         .await
         .unwrap();
     wait_for_text(&app.client, "#connections-title", "Connexions").await;
+    app.close().await;
+}
+
+/// How each piece of Discord text named by `css` is isolated from its neighbours: its tag and
+/// computed `unicode-bidi` (a `<bdi>`, or an element with `dir`, computes to `isolate`).
+const ISOLATION: &str = r#"
+    return [...document.querySelectorAll(arguments[0])].map((el) => ({
+        tag: el.tagName,
+        bidi: getComputedStyle(el).unicodeBidi,
+        text: el.textContent,
+    }));
+"#;
+
+/// Where the `?` that ends the log-out question is drawn, against the name before it: with
+/// the name isolated it is to the right of all of it; a U+202E leaking out of the name would
+/// pull it to the left.
+const QUESTION_MARK: &str = r#"
+    const title = document.querySelector('#log-out-title');
+    const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    const last = nodes.filter((n) => n.textContent.includes('?')).pop();
+    const name = nodes.find((n) => n.textContent.includes('\u202e'));
+    if (!last || !name) return { text: title.textContent };
+    const range = document.createRange();
+    const at = last.textContent.lastIndexOf('?');
+    range.setStart(last, at); range.setEnd(last, at + 1);
+    const mark = range.getBoundingClientRect();
+    range.selectNodeContents(name);
+    const box = range.getBoundingClientRect();
+    return { text: title.textContent, markLeft: mark.left, nameRight: box.right,
+             nameTag: name.parentElement.tagName, nameBidi: getComputedStyle(name.parentElement).unicodeBidi };
+"#;
+
+#[tokio::test]
+async fn mallory_hostile_names_render_as_text_isolated_and_in_bounds() {
+    if !webdriver::enabled("mallory_hostile_names_render_as_text_isolated_and_in_bounds") {
+        return;
+    }
+    let mallory = fixture(ids::MALLORY);
+    let display = mallory.display_name().to_owned();
+    assert!(display.contains('\u{202E}'));
+    let app = App::launch(ids::MALLORY, &[]).await;
+    app.sign_in_as(&mallory).await;
+    wait_for_text(&app.client, "#profile-display-name", &display).await;
+
+    // Every connection and server, names exactly as Discord sent them.
+    let shown = connections(&app, mallory.connections.len()).await;
+    assert_connections_match(&mallory, &shown);
+    let count_script = "return document.querySelectorAll('#servers [data-guild-id]').length;";
+    let total = mallory.guilds.len() as u64;
+    app.js_until("every server listed", count_script, |v| {
+        (v.as_u64() == Some(total)).then_some(())
+    })
+    .await;
+    let names = app
+        .js("return [...document.querySelectorAll('#servers [data-guild-id] .name')].map((e) => e.textContent);")
+        .await;
+    for guild in &mallory.guilds {
+        assert!(
+            names
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n.as_str() == Some(guild.name.as_str())),
+            "server {:?} shown as written: {names}",
+            guild.name
+        );
+    }
+
+    // Markup in names is text: nothing ran, no element came from it.
+    let injected = app
+        .js("return { xss: window.__xss ?? null, \
+                      images: document.querySelectorAll('img[src=\"x\"]').length, \
+                      scripts: [...document.scripts].filter((s) => s.textContent.includes('__xss')).length };")
+        .await;
+    assert_eq!(
+        injected,
+        serde_json::json!({ "xss": null, "images": 0, "scripts": 0 }),
+        "markup from Discord must stay text"
+    );
+
+    // Inside a sentence: "Log out of <name>?" keeps its question mark at the end.
+    webdriver::click(&app.client, "#log-out", "the log-out button").await;
+    let question = app
+        .js_until("the log-out question", QUESTION_MARK, |v| {
+            v["markLeft"].as_f64().map(|_| v.clone())
+        })
+        .await;
+    screenshot(&app.client, "log-out-mallory").await;
+    assert!(
+        question["nameTag"] == "BDI" || question["nameBidi"] == "isolate",
+        "the name in the question is isolated: {question}"
+    );
+    assert!(
+        question["markLeft"].as_f64() >= question["nameRight"].as_f64(),
+        "the question mark is drawn after the name, not pulled into it: {question}"
+    );
+    webdriver::click(
+        &app.client,
+        "#log-out-dialog .actions button.secondary",
+        "cancel",
+    )
+    .await;
+
+    // Names from Discord are isolated from the text around them.
+    for css in [
+        "#profile-display-name",
+        "#account-list [data-account-id] .display",
+        "#connections [data-connection-type] .name",
+        "#connections [data-connection-type] .service",
+        "#servers [data-guild-id] .name",
+    ] {
+        let found = app.isolation(css).await;
+        for el in found.as_array().unwrap() {
+            assert!(
+                el["tag"] == "BDI" || el["bidi"] == "isolate",
+                "{css}: not isolated: {el}"
+            );
+        }
+    }
+    // The 174-letter name and the 100-character server name do not push the page sideways.
+    let overflow = app
+        .js("return { page: document.documentElement.scrollWidth, window: innerWidth, \
+                      widest: Math.max(...[...document.querySelectorAll('#connections li, #servers li')] \
+                          .map((li) => li.getBoundingClientRect().right)) };")
+        .await;
+    assert!(
+        overflow["page"].as_f64() <= overflow["window"].as_f64()
+            && overflow["widest"].as_f64() <= overflow["window"].as_f64(),
+        "the page is wider than the window: {overflow}"
+    );
+    screenshot(&app.client, "profile-mallory").await;
+    app.scroll_to("#connections").await;
+    screenshot(&app.client, "connections-mallory").await;
+    app.scroll_to("#servers").await;
+    screenshot(&app.client, "servers-mallory").await;
     app.close().await;
 }
