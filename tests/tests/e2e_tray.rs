@@ -329,6 +329,44 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
     client.close().await.unwrap();
 }
 
+/// Mallory's display name holds U+202E RIGHT-TO-LEFT OVERRIDE: in the menu line and the hover
+/// text it is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, so a panel that
+/// applies the bidi algorithm cannot reverse the "(username)" after it.
+#[tokio::test]
+async fn names_from_discord_are_isolated_in_the_menu_and_hover_text() {
+    if !webdriver::enabled("names_from_discord_are_isolated_in_the_menu_and_hover_text") {
+        return;
+    }
+    let Setup {
+        emulator,
+        sandbox,
+        shell,
+    } = setup(&[ids::MALLORY]).await;
+    let mallory = user(&emulator, ids::MALLORY);
+    assert!(mallory.display_name().contains('\u{202E}'));
+    let driver = Driver::start(&sandbox);
+    let client = driver.launch(&[]).await;
+    wait_for_text(&client, "#profile-username", &mallory.username).await;
+    let item = shell.wait_for_item(PATIENTLY).await;
+    let isolated = |text: &str| format!("\u{2068}{text}\u{2069}");
+    let want = format!(
+        "{} ({})",
+        isolated(mallory.display_name()),
+        isolated(&mallory.username)
+    );
+    let (menu, ok) = item
+        .wait_for_menu(PATIENTLY, |m| m.iter().any(|e| e.label == want))
+        .await;
+    assert!(ok, "the menu should read {want:?}: {}", describe(&menu));
+    let (hover, ok) =
+        wait_for_hover_text(&item, &isolated(mallory.display_name()), PATIENTLY).await;
+    assert!(
+        ok,
+        "the hover text should isolate the name, it reads {hover:?}"
+    );
+    client.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_switch_in_the_window_or_a_terminal_shows_in_the_tray() {
     if !webdriver::enabled("a_switch_in_the_window_or_a_terminal_shows_in_the_tray") {
