@@ -29,5 +29,9 @@ describe("format", () => {
     expect(initials("  svelte  ")).toBe("S");
     expect(initials("Ünïcode Øne Two")).toBe("ÜØ");
     expect(initials("")).toBe("?");
+    // Bidi controls and symbols are not letters: the override in front of a name is skipped.
+    expect(initials("\u202eMallory \u2068Zed\u2069")).toBe("MZ");
+    expect(initials("<script> & friends")).toBe("SF");
+    expect(initials("🦀")).toBe("🦀");
   });
 });

@@ -31,9 +31,15 @@ export function isSingular(n: number, lang: Lang): boolean {
   return new Intl.PluralRules(lang).select(n) === "one";
 }
 
-/** Up to two initials for a picture-less server or account ("Rust Lang" → "RL"). */
+/**
+ * Up to two initials for a picture-less server or account ("Rust Lang" → "RL"): the first
+ * letter, digit or emoji of the first two words that have one, so bidi controls (U+202E) and
+ * punctuation ("<script> & friends" → "SF") in a name from Discord never become an initial.
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.slice(0, 2).map((w) => Array.from(w)[0] ?? "");
-  return letters.join("").toUpperCase() || "?";
+  const letters = name
+    .split(/\s+/)
+    .map((w) => w.match(/[\p{L}\p{N}\p{Extended_Pictographic}]/u)?.[0])
+    .filter((l): l is string => !!l);
+  return letters.slice(0, 2).join("").toUpperCase() || "?";
 }
