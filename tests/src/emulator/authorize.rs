@@ -5,7 +5,9 @@
 //! any other problem goes back to the redirect URI as `error=...&state=...`. A valid request
 //! shows a consent page listing the fixture users, each with an "Authorize" button
 //! (`#authorize-<user id>`) and one "Cancel" button (`#cancel`); `approve_as=<user id>` in the
-//! query skips the page, which is what non-browser tests use.
+//! query skips the page, which is what non-browser tests use. The page says it is the
+//! emulator and not Discord, since the demo (`scripts/run.sh --demo`) shows it in a person's
+//! own browser.
 
 use std::collections::HashMap;
 
@@ -268,14 +270,22 @@ fn consent_page(state: &AppState, params: &HashMap<String, String>) -> Response 
         .collect();
     let users: String = state.fixtures.users().iter().map(user_row).collect();
     let scopes = escape_html(params.get("scope").map_or("", String::as_str));
+    // Someone trying Linkcord (`scripts/run.sh --demo`) sees this page in their own browser:
+    // it says plainly that it is not Discord and what to do on it.
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>Authorize {app} | Discord emulator</title>\
-         <style>body{{font-family:sans-serif;max-width:40rem;margin:2rem auto}}\
-         li{{display:flex;align-items:center;gap:.75rem;margin:.5rem 0}}\
+         <style>body{{font-family:sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}}\
+         #emulator-note{{background:#eef;border:1px solid #99c;border-radius:6px;padding:.75rem}}\
+         ul{{padding:0}}\
+         li{{display:flex;align-items:center;gap:.75rem;margin:.5rem 0;list-style:none}}\
+         li span{{flex:1}} small{{color:#555}}\
          img{{width:40px;height:40px;border-radius:50%}}</style></head><body><main>\
+         <p id=\"emulator-note\"><strong>This is the Discord emulator, not discord.com.</strong> \
+         It runs on this computer for Linkcord's tests and demo, and no Discord account is \
+         involved. Choose one of its made-up users to sign in as.</p>\
          <h1 id=\"app-name\">{app} wants to access your account</h1>\
-         <p>Scopes: <code id=\"scopes\">{scopes}</code></p>\
+         <p>It asks for: <code id=\"scopes\">{scopes}</code></p>\
          <form method=\"post\" action=\"/oauth2/authorize\">{hidden}<ul id=\"users\">{users}</ul>\
          <button type=\"submit\" name=\"cancel\" value=\"1\" id=\"cancel\">Cancel</button>\
          </form></main></body></html>",
@@ -294,13 +304,37 @@ fn user_row(user: &FixtureUser) -> String {
         "0" => user.username.clone(),
         d => format!("{}#{d}", user.username),
     };
+    // What sets the users apart, for someone choosing: the note's first clause ("Cyrillic
+    // names", "Hostile but real") and what the profile will show.
+    let about = user
+        .note
+        .as_deref()
+        .and_then(|note| note.split([';', ':', ',']).next())
+        .map(|clause| format!("{}. ", clause.trim().trim_end_matches('.')))
+        .unwrap_or_default();
+    let about = format!(
+        "{about}{}, {}",
+        count(user.connections.len(), "linked account"),
+        count(user.guilds.len(), "server")
+    );
     format!(
         "<li class=\"user\" data-user-id=\"{id}\"><img alt=\"\" src=\"{avatar}\">\
-         <span><strong>{name}</strong> <small>{tag}</small></span>\
-         <button type=\"submit\" name=\"approve_as\" value=\"{id}\" id=\"authorize-{id}\">Authorize</button></li>",
+         <span><strong><bdi>{name}</bdi></strong> <small>@<bdi>{tag}</bdi></small><br>\
+         <small>{about}</small></span>\
+         <button type=\"submit\" name=\"approve_as\" value=\"{id}\" id=\"authorize-{id}\" aria-label=\"Authorize as {name}\">Authorize</button></li>",
         name = escape_html(user.display_name()),
         tag = escape_html(&tag),
+        about = escape_html(&about),
     )
+}
+
+/// "1 server", "5 servers".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// FACTS §5: new usernames use `(id >> 22) % 6`, legacy tags `discriminator % 5`.
