@@ -84,6 +84,22 @@ async fn tour(look: Look, user_id: &str) {
     let mut findings = Findings::default();
 
     wait_for(&client, "main[data-screen='setup']", "the setup screen").await;
+    // The audit is only worth as much as the look it ran in.
+    let seen = client
+        .execute(
+            "return { lang: document.documentElement.lang, \
+                      dark: matchMedia('(prefers-color-scheme: dark)').matches };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let lang = if look.french { "fr" } else { "en" };
+    assert_eq!(
+        seen,
+        serde_json::json!({ "lang": lang, "dark": look.dark }),
+        "{}",
+        look.name
+    );
     findings.audit(&client, &look, "setup").await;
     type_into(&client, "#client-id", DEFAULT_CLIENT_ID).await;
     type_into(&client, "#port", "0").await;
