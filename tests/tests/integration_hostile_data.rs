@@ -111,6 +111,14 @@ async fn every_json_output_carries_hostile_values_exactly() {
         }
     }
 
+    // Signing in again as her: `login --json` carries the same exact values.
+    let out = h.login_as(ids::MALLORY, &["--json"]).await.expect(0);
+    assert_no_isolates(&out);
+    let login = out.json();
+    assert_eq!(login["newAccount"], false);
+    assert_eq!(login["account"]["displayName"], display);
+    assert_eq!(login["account"]["username"], user.username);
+
     let out = h.run(&["accounts", "--json"]).await.expect(0);
     assert_no_isolates(&out);
     let accounts = out.json();
