@@ -12,17 +12,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 
-DEMO=0
-if [[ "${1:-}" == "--demo" ]]; then
-  DEMO=1
-  shift
-fi
-
-"$ROOT/scripts/setup.sh"
-(( DEMO )) || exec "$TARGET/debug/linkcord" "$@"
-
-# ---- the demo -------------------------------------------------------------------------------
-
 DEMO_ID=app.linkcord.desktop-demo
 # The app's Tauri identifier: a running Linkcord owns this name on the session bus, and a
 # second start (the demo too) only hands its arguments over to it and exits.
@@ -37,10 +26,21 @@ linkcord_already_running() {
     org.freedesktop.DBus.NameHasOwner "string:$INSTANCE_NAME" 2>/dev/null | grep -q 'boolean true'
 }
 
-if linkcord_already_running; then
-  fail "Linkcord is already running, and a second Linkcord (the demo too) would only bring up
+DEMO=0
+if [[ "${1:-}" == "--demo" ]]; then
+  DEMO=1
+  shift
+  # Said before anything is built, so nobody waits for a demo that cannot start.
+  if linkcord_already_running; then
+    fail "Linkcord is already running, and a second Linkcord (the demo too) would only bring up
 its window. Quit it first (tray icon > Quit), then run scripts/run.sh --demo again."
+  fi
 fi
+
+"$ROOT/scripts/setup.sh"
+(( DEMO )) || exec "$TARGET/debug/linkcord" "$@"
+
+# ---- the demo -------------------------------------------------------------------------------
 
 # Naming the app's package too builds the emulator with the same dependency features as the
 # app and the test suite (`cargo build --workspace`), so neither build makes the other redo

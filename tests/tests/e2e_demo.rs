@@ -9,6 +9,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -309,7 +310,6 @@ async fn ctrl_c_in_the_terminal_stops_the_demo_and_its_emulator() {
         }
     }
     let child = {
-        use std::os::unix::process::CommandExt;
         script
             .envs(sandbox.env())
             .process_group(0)
@@ -359,6 +359,50 @@ async fn ctrl_c_in_the_terminal_stops_the_demo_and_its_emulator() {
         "the emulator's port still answers"
     );
     assert_real_setup_untouched(&sandbox);
+}
+
+#[tokio::test]
+async fn the_demo_refuses_to_start_while_linkcord_runs() {
+    if !webdriver::enabled("the_demo_refuses_to_start_while_linkcord_runs") {
+        return;
+    }
+    // The person's own Linkcord, running: a second start would only hand it its arguments.
+    let sandbox = demo_sandbox();
+    let own = Script(
+        sandbox
+            .command(&[])
+            .process_group(0)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start linkcord"),
+    );
+    let deadline = Instant::now() + PATIENTLY;
+    while !tray::window_is_viewable(WINDOW_TITLE) {
+        assert!(Instant::now() < deadline, "Linkcord's window never showed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let mut demo = Command::new(run_sh());
+    demo.arg("--demo").envs(sandbox.env());
+    let started = Instant::now();
+    let out = tokio::task::spawn_blocking(move || demo.output())
+        .await
+        .unwrap()
+        .expect("run scripts/run.sh --demo");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Linkcord is already running"), "{stderr}");
+    assert!(stderr.contains("Quit it first"), "{stderr}");
+    eprintln!("refused in {} ms", started.elapsed().as_millis());
+    assert!(
+        emulator_pids(&sandbox).is_empty(),
+        "no emulator was left behind"
+    );
+    assert!(
+        !demo_data_dir(&sandbox).exists(),
+        "the demo started nonetheless"
+    );
+    drop(own);
 }
 
 /// The emulator stays a test tool: no package the product is built from depends on the tests
