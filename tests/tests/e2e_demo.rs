@@ -247,6 +247,23 @@ async fn the_demo_signs_in_through_the_emulator_and_quitting_stops_it() {
     .await;
     click(&client, "#close-sign-in", "the close button").await;
     wait_for_text(&client, "#profile-display-name", "Ava Núñez-Gómez").await;
+    // Pictures come from the emulator's CDN (LINKCORD_CDN_URL): Ava's banner loads.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let loaded = client
+            .execute(
+                "const b = document.querySelector('img.banner'); \
+                 return !!b && b.complete && b.naturalWidth > 0;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if loaded == serde_json::Value::Bool(true) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "Ava's banner never loaded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let shot = screenshot(&client, "demo-signed-in").await;
     eprintln!("screenshot: {}", shot.display());
 
