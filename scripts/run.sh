@@ -45,7 +45,7 @@ fi
 # Naming the app's package too builds the emulator with the same dependency features as the
 # app and the test suite (`cargo build --workspace`), so neither build makes the other redo
 # its work.
-step "Building the Discord emulator (cargo build -p linkcord-tests --bin discord-emulator)"
+step "Building the Discord emulator (tests/src/bin/discord-emulator.rs)"
 (cd "$ROOT" && cargo build -p linkcord -p linkcord-tests --bin discord-emulator) ||
   fail "the emulator build failed (see above)"
 
