@@ -14,7 +14,6 @@
 //! account gone stores nothing, so a removed account's tokens never come back.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -197,11 +196,11 @@ impl RefreshCoordinator {
         let mut held = self.hold(account).await?;
         // Someone may have refreshed while we waited: the keychain is the truth, unless it
         // has yet to take a pair this process holds.
-        let record = settle(account, vault, &mut held).await?;
+        let record = settle(account, vault, &self.store, &mut held).await?;
         if !stale.applies_to(&record, OffsetDateTime::now_utc()) {
             return Ok(record.access_token);
         }
-        if !self.listed(account) {
+        if !listed(&self.store, account) {
             // Removed while we waited: refreshing would bring its tokens back.
             return Err(not_signed_in(account));
         }
@@ -258,11 +257,51 @@ impl RefreshCoordinator {
             );
             let token = fresh.access_token.clone();
             keep(held, Unsaved { fresh, replaces });
-            let path = self.store.refresh_lock_path(account);
-            store_later(self.slot_for(account), path, account.clone(), vault.clone());
+            let slot = self.slot_for(account);
+            store_later(slot, self.store.clone(), account.clone(), vault.clone());
             return Ok(token);
         }
         Ok(fresh.access_token)
+    }
+
+    /// Tries, for up to `patience`, to store every pair still kept in memory, and returns the
+    /// accounts whose pair the keychain never took. A short-lived process (a CLI command)
+    /// calls this before it exits: its background retries die with it, and so would the only
+    /// live refresh token.
+    pub async fn store_kept(&self, vault: &Vault, patience: Duration) -> Vec<UserId> {
+        let deadline = tokio::time::Instant::now() + patience;
+        loop {
+            let mut left = Vec::new();
+            for account in self.accounts_seen() {
+                if !self.store_kept_one(&account, vault).await {
+                    left.push(account);
+                }
+            }
+            if left.is_empty() || tokio::time::Instant::now() >= deadline {
+                return left;
+            }
+            tokio::time::sleep(STORE_RETRIES[1]).await;
+        }
+    }
+
+    /// True once `account` keeps no pair in memory (stored, superseded, or none to begin with).
+    async fn store_kept_one(&self, account: &UserId, vault: &Vault) -> bool {
+        // The usual case, with no lock file taken: nothing is kept.
+        if self.slot_for(account).lock().await.is_none() {
+            return true;
+        }
+        let Ok(mut held) = self.hold(account).await else {
+            return false;
+        };
+        if held.unsaved.is_some() {
+            let _ = settle(account, vault, &self.store, &mut held).await;
+        }
+        held.unsaved.is_none()
+    }
+
+    fn accounts_seen(&self) -> Vec<UserId> {
+        let map = self.per_account.lock().expect("refresh map lock");
+        map.keys().cloned().collect()
     }
 
     fn slot_for(&self, account: &UserId) -> Slot {
@@ -272,14 +311,6 @@ impl RefreshCoordinator {
             .entry(account.clone())
             .or_default()
             .clone()
-    }
-
-    /// Whether the index still lists `account`. An index that cannot be read says yes: the
-    /// keychain entry, checked before, is what decides then.
-    fn listed(&self, account: &UserId) -> bool {
-        self.store
-            .load()
-            .map_or(true, |loaded| loaded.index.get(account).is_some())
     }
 
     fn mark_needs_sign_in(&self, account: &UserId) {
@@ -298,22 +329,22 @@ impl RefreshCoordinator {
 async fn settle(
     account: &UserId,
     vault: &Vault,
+    store: &AccountStore,
     held: &mut HeldAccount,
 ) -> Result<TokenRecord, AccountsError> {
     let Some(unsaved) = held.unsaved.take() else {
         return load(vault, account).await;
     };
     match vault.load_tokens(account).await {
+        // Removing an account deletes its tokens, then its index entry, under these locks:
+        // with the entry still there, the account was not removed. A keychain daemon started
+        // anew and still locked answers "no such entry" like this, and dropping the pair
+        // then would lose the only live refresh token.
+        Ok(None) if listed(store, account) => Ok(store_kept(account, vault, held, unsaved).await),
         // The account was removed meanwhile: the pair goes with it.
         Ok(None) => Err(not_signed_in(account)),
         Ok(Some(kept)) if kept.same_access_token(&unsaved.replaces) => {
-            match vault.store_tokens(account, &unsaved.fresh).await {
-                Ok(()) => Ok(unsaved.fresh),
-                Err(e) => {
-                    tracing::warn!("the keychain still cannot store the tokens of {account}: {e}");
-                    Ok(keep(held, unsaved))
-                }
-            }
+            Ok(store_kept(account, vault, held, unsaved).await)
         }
         // A new sign-in stored a pair of its own meanwhile: it is newer than ours.
         Ok(Some(kept)) => Ok(kept),
@@ -324,10 +355,34 @@ async fn settle(
     }
 }
 
+/// Writes the kept pair to the keychain, or keeps it in memory while the keychain refuses.
+async fn store_kept(
+    account: &UserId,
+    vault: &Vault,
+    held: &mut HeldAccount,
+    unsaved: Unsaved,
+) -> TokenRecord {
+    match vault.store_tokens(account, &unsaved.fresh).await {
+        Ok(()) => unsaved.fresh,
+        Err(e) => {
+            tracing::warn!("the keychain still cannot store the tokens of {account}: {e}");
+            keep(held, unsaved)
+        }
+    }
+}
+
+/// Whether the index still lists `account`. An index that cannot be read says yes: the
+/// keychain entry is what decides then.
+fn listed(store: &AccountStore, account: &UserId) -> bool {
+    store
+        .load()
+        .map_or(true, |loaded| loaded.index.get(account).is_some())
+}
+
 /// Keeps trying to store the pair kept in memory for `account`, without waiting for the
 /// next use: a window left idle, then closed, would otherwise lose it. Ends once the pair is
 /// stored or superseded (a new sign-in, the account removed).
-fn store_later(slot: Slot, lock_path: PathBuf, account: UserId, vault: Vault) {
+fn store_later(slot: Slot, store: AccountStore, account: UserId, vault: Vault) {
     tokio::spawn(async move {
         for pause in STORE_LATER
             .iter()
@@ -339,6 +394,7 @@ fn store_later(slot: Slot, lock_path: PathBuf, account: UserId, vault: Vault) {
                 return;
             }
             let what = format!("the tokens of account {account}");
+            let lock_path = store.refresh_lock_path(&account);
             let Ok(file) = FileLock::acquire(&lock_path, LOCK_TIMEOUT, &what).await else {
                 continue;
             };
@@ -346,7 +402,7 @@ fn store_later(slot: Slot, lock_path: PathBuf, account: UserId, vault: Vault) {
                 unsaved,
                 _across_processes: file,
             };
-            let _ = settle(&account, &vault, &mut held).await;
+            let _ = settle(&account, &vault, &store, &mut held).await;
             if held.unsaved.is_none() {
                 return;
             }

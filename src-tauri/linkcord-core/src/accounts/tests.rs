@@ -427,6 +427,8 @@ async fn no_keychain_entry_means_not_signed_in() {
 struct WritesFail {
     inner: Arc<keyring_core::CredentialStore>,
     failing: Arc<std::sync::atomic::AtomicBool>,
+    /// Reads find nothing, as a keychain daemon started anew and still locked answers.
+    hiding: Arc<std::sync::atomic::AtomicBool>,
     attempts: Arc<std::sync::atomic::AtomicUsize>,
 }
 
@@ -434,6 +436,7 @@ struct WritesFail {
 struct WritesFailCred {
     inner: keyring_core::Entry,
     failing: Arc<std::sync::atomic::AtomicBool>,
+    hiding: Arc<std::sync::atomic::AtomicBool>,
     attempts: Arc<std::sync::atomic::AtomicUsize>,
 }
 
@@ -442,8 +445,14 @@ impl WritesFail {
         Arc::new(Self {
             inner: keyring_core::mock::Store::new().unwrap(),
             failing: Arc::default(),
+            hiding: Arc::default(),
             attempts: Arc::default(),
         })
+    }
+
+    fn hide(&self, hiding: bool) {
+        self.hiding
+            .store(hiding, std::sync::atomic::Ordering::SeqCst);
     }
 
     fn fail(&self, failing: bool) {
@@ -472,6 +481,7 @@ impl keyring_core::api::CredentialStoreApi for WritesFail {
         let cred = WritesFailCred {
             inner: self.inner.build(service, user, modifiers)?,
             failing: self.failing.clone(),
+            hiding: self.hiding.clone(),
             attempts: self.attempts.clone(),
         };
         Ok(keyring_core::Entry::new_with_credential(Arc::new(cred)))
@@ -493,6 +503,9 @@ impl keyring_core::api::CredentialApi for WritesFailCred {
         self.inner.set_secret(secret)
     }
     fn get_secret(&self) -> keyring_core::Result<Vec<u8>> {
+        if self.hiding.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(keyring_core::Error::NoEntry);
+        }
         self.inner.get_secret()
     }
     fn delete_credential(&self) -> keyring_core::Result<()> {
@@ -825,4 +838,64 @@ fn a_removed_account_s_cache_is_not_written_back() {
         .write_cache(&id("120"), CacheKind::Profile, json!({}), now())
         .unwrap();
     assert!(!store.cache_path(&id("120")).exists());
+}
+
+#[tokio::test]
+async fn a_short_lived_process_stores_its_kept_pair_before_it_exits() {
+    // A CLI command's background retries end with it: it waits for the keychain instead.
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let keychain = WritesFail::new();
+    let vault = Vault::with_store("lc-test", keychain.clone());
+    signed_in(&store, &vault, "130", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let c = RefreshCoordinator::new(store.clone());
+    keychain.fail(true);
+    let token = c.valid_token(&id("130"), &vault, &endpoint.client()).await;
+    assert_eq!(token.unwrap().secret(), "at-1");
+
+    let short = std::time::Duration::from_millis(300);
+    assert_eq!(c.store_kept(&vault, short).await, vec![id("130")]);
+    assert_eq!(stored_refresh_token(&vault, "130").await, "rt-0");
+
+    let works_again = keychain.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        works_again.fail(false);
+    });
+    let left = c
+        .store_kept(&vault, std::time::Duration::from_secs(10))
+        .await;
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(stored_refresh_token(&vault, "130").await, "rt-1");
+    assert_eq!(endpoint.refreshes(), 1);
+}
+
+#[tokio::test]
+async fn a_keychain_that_shows_no_entry_while_the_account_is_listed_keeps_the_pair() {
+    // A keyring daemon started anew and still locked finds no entry: that is not the account
+    // being removed, and dropping the pair would lose the only live refresh token.
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    let keychain = WritesFail::new();
+    let vault = Vault::with_store("lc-test", keychain.clone());
+    signed_in(&store, &vault, "131", -10).await;
+    let endpoint = Rotating::start("rt-0").await;
+    let c = RefreshCoordinator::new(store.clone());
+    keychain.fail(true);
+    let token = c.valid_token(&id("131"), &vault, &endpoint.client()).await;
+    assert_eq!(token.unwrap().secret(), "at-1");
+
+    keychain.hide(true);
+    let short = std::time::Duration::from_millis(300);
+    assert_eq!(
+        c.store_kept(&vault, short).await,
+        vec![id("131")],
+        "still kept"
+    );
+
+    keychain.hide(false);
+    keychain.fail(false);
+    assert!(c.store_kept(&vault, short).await.is_empty());
+    assert_eq!(stored_refresh_token(&vault, "131").await, "rt-1");
 }
