@@ -23,3 +23,18 @@ pub async fn session() -> Result<Session, Failure> {
     let settings = settings(&env)?;
     Ok(Session::open(env, settings).await?)
 }
+
+/// How long a command waits, before it exits, for the keychain to take a refreshed pair it
+/// refused at first. Discord has already spent the old refresh token: if the new one is not
+/// stored it ends with the process, and the account needs signing in again.
+const KEEP_TOKENS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Called by the commands that may refresh a token, once their work is done.
+pub async fn finish(session: &Session) {
+    for account in session.store_kept_tokens(KEEP_TOKENS_PATIENCE).await {
+        eprintln!(
+            "linkcord: the keychain did not take the refreshed tokens of account {account}; \
+             once the current one expires it will need `linkcord login` again"
+        );
+    }
+}

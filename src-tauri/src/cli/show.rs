@@ -37,12 +37,19 @@ pub enum Doc {
 pub async fn run(what: What, args: ShowArgs) -> Result<(), Failure> {
     let session = context::session().await?;
     let entry = session.account(args.account.as_deref()).await?;
-    let doc = match fetch(&session, &entry.id, what).await {
+    let shown = show(&session, &entry.id, what, &args).await;
+    // Also after a failed fetch: the token may have been refreshed before it failed.
+    context::finish(&session).await;
+    shown
+}
+
+async fn show(session: &Session, id: &UserId, what: What, args: &ShowArgs) -> Result<(), Failure> {
+    let doc = match fetch(session, id, what).await {
         Ok(doc) => {
-            store(&session, &entry.id, &doc);
+            store(session, id, &doc);
             doc
         }
-        Err(problem) => from_cache(&session, &entry.id, what, problem)?,
+        Err(problem) => from_cache(session, id, what, problem)?,
     };
     let endpoints = &session.environment().endpoints;
     if args.json {

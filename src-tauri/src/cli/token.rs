@@ -19,15 +19,15 @@ use super::{Failure, context};
 
 pub async fn run(account: Option<&str>) -> Result<(), Failure> {
     let env = context::environment()?;
-    let token = match still_valid(&env, account).await? {
-        Some(token) => token,
-        None => {
-            let session = context::session().await?;
-            let entry = session.account(account).await?;
-            session.valid_token(&entry.id).await?
-        }
-    };
+    if let Some(token) = still_valid(&env, account).await? {
+        println!("{}", token.secret());
+        return Ok(());
+    }
+    let session = context::session().await?;
+    let entry = session.account(account).await?;
+    let token = session.valid_token(&entry.id).await?;
     println!("{}", token.secret());
+    context::finish(&session).await;
     Ok(())
 }
 

@@ -249,6 +249,13 @@ impl Session {
             .await?)
     }
 
+    /// Before a short-lived process exits: waits, up to `patience`, for every refreshed pair
+    /// the keychain refused to reach it after all. Returns the accounts whose pair it never
+    /// took; their newest refresh token ends with this process.
+    pub async fn store_kept_tokens(&self, patience: std::time::Duration) -> Vec<UserId> {
+        self.refresher.store_kept(&self.vault, patience).await
+    }
+
     // ----- signing in -----
 
     /// The whole sign-in: listen (loopback) or wait for links (deep link), open the browser,
