@@ -304,14 +304,19 @@ async fn the_browser_is_told_who_signed_in_once_the_account_is_stored() {
     let (out, page) = login_reading_the_page(&h, ids::AVA, None).await;
     out.expect(0);
     assert!(
-        page.contains("Signed in as Ava Núñez-Gómez (@ava.nunez), you can close this tab"),
+        page.contains(
+            "Signed in as <bdi>Ava Núñez-Gómez</bdi> (@<bdi>ava.nunez</bdi>), you can close this tab"
+        ),
         "{page}"
     );
     assert!(h.keychain_has(ids::AVA), "told only once it is stored");
     // A user without a display name is named by username alone.
     let (out, page) = login_reading_the_page(&h, ids::OLD_GUARD, None).await;
     out.expect(0);
-    assert!(page.contains("Signed in as @OldGuard,"), "{page}");
+    assert!(
+        page.contains("Signed in as @<bdi>OldGuard</bdi>,"),
+        "{page}"
+    );
 }
 
 /// After the callback, each step can fail; the browser must say which, and never "signed in".

@@ -198,10 +198,15 @@ fn signed_in(
     username: &str,
     display_name: Option<&str>,
 ) -> (&'static str, Cow<'static, str>) {
+    // Each name in its own <bdi>: a name holding a right-to-left override (U+202E) would
+    // otherwise reverse the sentence around it.
     let username = html_escape::encode_text(username);
     let who = match display_name.filter(|d| !d.trim().is_empty()) {
-        Some(name) => format!("{} (@{username})", html_escape::encode_text(name)),
-        None => format!("@{username}"),
+        Some(name) => format!(
+            "<bdi>{}</bdi> (@<bdi>{username}</bdi>)",
+            html_escape::encode_text(name)
+        ),
+        None => format!("@<bdi>{username}</bdi>"),
     };
     match language {
         Language::English => (

@@ -339,9 +339,9 @@ async fn forged_state_is_ignored_then_the_right_callback_is_accepted() {
     assert!(body.contains("Connexion réussie"), "{body}");
     assert!(
         body.contains(
-            "Connecté en tant que Ava &lt;b&gt;Núñez&lt;/b&gt; &amp; co (@ava.nunez), vous pouvez fermer cet onglet."
+            "Connecté en tant que <bdi>Ava &lt;b&gt;Núñez&lt;/b&gt; &amp; co</bdi> (@<bdi>ava.nunez</bdi>), vous pouvez fermer cet onglet."
         ),
-        "the names are escaped: {body}"
+        "the names are escaped and isolated: {body}"
     );
 }
 
