@@ -17,6 +17,8 @@ pub mod models;
 /// the linker leaves the GUI libraries out of this executable.
 pub fn run_command_line() -> i32 {
     hide_client_secret();
+    // Before anything is printed: a completion request writes only the candidates, then exits.
+    cli::answer_completion_request();
     init_logging();
     match cli::parse() {
         cli::Parsed::Gui { .. } => launch::app(),

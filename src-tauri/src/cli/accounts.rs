@@ -3,7 +3,7 @@
 use linkcord_core::accounts::{AccountEntry, AccountStatus};
 use serde_json::{Value, json};
 
-use super::{Failure, context, output};
+use super::{Failure, context, output, table};
 
 pub async fn list(json: bool) -> Result<(), Failure> {
     let session = context::session().await?;
@@ -23,8 +23,16 @@ pub async fn list(json: bool) -> Result<(), Failure> {
     } else if index.accounts.is_empty() {
         output::note("No account is signed in. Sign in with `linkcord login`.");
     } else {
-        for account in &index.accounts {
-            println!("{}", account_line(account, active == Some(&account.id)));
+        let rows: Vec<table::Row> = index
+            .accounts
+            .iter()
+            .map(|a| table::Row::new(a, active == Some(&a.id)))
+            .collect();
+        for line in table::lines(&rows, table::WIDTH) {
+            anstream::println!("{line}");
+        }
+        if rows.iter().any(|r| r.needs_sign_in) {
+            output::note("To sign an account in again: `linkcord login`.");
         }
     }
     Ok(())
@@ -33,7 +41,7 @@ pub async fn list(json: bool) -> Result<(), Failure> {
 pub async fn switch(key: &str) -> Result<(), Failure> {
     let session = context::session().await?;
     let entry = session.switch(key).await?;
-    println!("Switched to {}.", describe(&entry));
+    output::confirm(format!("Switched to {}.", describe(&entry)));
     if entry.status == AccountStatus::NeedsSignIn {
         output::warn(format!(
             "{} needs to sign in again: run `linkcord login`",
@@ -52,28 +60,6 @@ pub fn account_json(entry: &AccountEntry, active: bool) -> Value {
         "status": entry.status,
         "active": active,
     })
-}
-
-/// `* 1098765432109876543  ava.nunez  (Ava Núñez-Gómez)`, plus a status note when needed;
-/// the names come from Discord and are isolated (see [`output::isolate`]).
-fn account_line(entry: &AccountEntry, active: bool) -> String {
-    let marker = if active { '*' } else { ' ' };
-    let mut line = format!(
-        "{marker} {:<20} {}",
-        entry.id,
-        output::isolate(&entry.username)
-    );
-    if let Some(name) = entry
-        .display_name
-        .as_deref()
-        .filter(|n| *n != entry.username)
-    {
-        line.push_str(&format!(" ({})", output::isolate(name)));
-    }
-    if entry.status == AccountStatus::NeedsSignIn {
-        line.push_str("  [needs sign-in: run `linkcord login`]");
-    }
-    line
 }
 
 /// `ava.nunez (1098765432109876543)`, the username isolated.

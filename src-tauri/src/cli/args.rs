@@ -1,9 +1,12 @@
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, ColorChoice, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
+
+use super::complete::accounts as account_candidates;
 
 /// Linkcord: your Discord accounts, their linked accounts and servers, with tokens kept in the
 /// system keychain. Run without a command to open the app.
 #[derive(Debug, Parser)]
-#[command(name = "linkcord", version, args_conflicts_with_subcommands = true)]
+#[command(name = "linkcord", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -15,6 +18,15 @@ pub struct Cli {
     /// Start in the tray without showing the window (used when starting at login).
     #[arg(long)]
     pub hidden: bool,
+
+    /// Print only what was asked for (the table, the token, the JSON) and errors: no progress,
+    /// notes or confirmations on stderr. Warnings are still printed.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// Colours: `auto` (the default) only on a terminal and never with NO_COLOR set.
+    #[arg(long, value_name = "WHEN", global = true, default_value = "auto")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,14 +42,14 @@ pub enum Command {
     /// Make another signed-in account the active one.
     Switch {
         /// The account's user id or username.
-        #[arg(value_name = "USER-ID | USERNAME")]
+        #[arg(value_name = "USER-ID | USERNAME", add = ArgValueCandidates::new(account_candidates))]
         account: String,
     },
     /// Print a valid access token for scripts, refreshed first if needed. The only command
     /// that ever prints a token.
     Token {
         /// The account (user id or username); default: the active one.
-        #[arg(long, short = 'a')]
+        #[arg(long, short = 'a', add = ArgValueCandidates::new(account_candidates))]
         account: Option<String>,
     },
     /// Show the Discord profile.
@@ -55,6 +67,29 @@ pub enum Command {
     /// Check what signing in needs: the keychain, the client id, the redirect URI to register,
     /// deep-link registration and whether Discord can be reached.
     Doctor,
+    /// Print the script that lets a shell complete Linkcord's commands, options and account
+    /// names, e.g. `source <(linkcord completions bash)` in ~/.bashrc. The .deb installs them.
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff), or with --dir write it and one page per command there,
+    /// as the .deb installs them.
+    #[command(hide = true)]
+    Man {
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
+}
+
+/// The shells `linkcord completions` writes a script for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
 }
 
 #[derive(Debug, Args)]
@@ -80,7 +115,7 @@ pub struct LoginArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The account (user id or username); default: the active one.
-    #[arg(long, short = 'a')]
+    #[arg(long, short = 'a', add = ArgValueCandidates::new(account_candidates))]
     pub account: Option<String>,
     /// Print JSON (see the README for the shape).
     #[arg(long)]
@@ -90,7 +125,12 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// The account (user id or username); default: the active one.
-    #[arg(long, short = 'a', conflicts_with = "all")]
+    #[arg(
+        long,
+        short = 'a',
+        conflicts_with = "all",
+        add = ArgValueCandidates::new(account_candidates)
+    )]
     pub account: Option<String>,
     /// Every signed-in account.
     #[arg(long)]

@@ -11,7 +11,7 @@ use linkcord_core::config::SettingsKey;
 use linkcord_core::secret::ClientSecret;
 use linkcord_core::vault::Vault;
 
-use super::{ExitCode, Failure, context};
+use super::{ExitCode, Failure, context, output};
 
 /// What to do instead of putting the secret on the command line.
 const SECRET_HOW: &str = "run `linkcord config set client-secret` to be asked for it, or pipe it in: `linkcord config set client-secret - < file`";
@@ -127,14 +127,11 @@ async fn set_secret(service: &str, value: &str) -> Result<(), Failure> {
             .await
     };
     result.map_err(|e| Failure::new(ExitCode::Keychain, e))?;
-    eprintln!(
-        "{}",
-        if value.is_empty() {
-            "The client secret was removed from the keychain."
-        } else {
-            "The client secret is stored in the keychain."
-        }
-    );
+    output::note(if value.is_empty() {
+        "The client secret was removed from the keychain."
+    } else {
+        "The client secret is stored in the keychain."
+    });
     Ok(())
 }
 

@@ -45,15 +45,15 @@ pub async fn run(args: LoginArgs) -> Result<(), Failure> {
             "newAccount": signed_in.new_account,
         }));
     } else if signed_in.new_account {
-        println!(
+        output::confirm(format!(
             "Signed in as {}; it is now the active account.",
             describe(&account)
-        );
+        ));
     } else {
-        println!(
+        output::confirm(format!(
             "Signed in again as {}; its sign-in was renewed and it is now the active account.",
             describe(&account)
-        );
+        ));
     }
     Ok(())
 }
@@ -114,7 +114,7 @@ fn refuse_deep_link(session: &Session, options: &SignInOptions) -> Result<(), Fa
 
 /// The address goes to stderr with the progress line: stdout stays for the result.
 fn show_url(url: &Url) {
-    output::note(format!(
+    output::prompt(format!(
         "Opening Discord in your browser. If nothing opened, open this address:\n  {url}\nWaiting for you to approve in your browser… (Ctrl+C to cancel)"
     ));
 }

@@ -8,7 +8,7 @@ use linkcord_core::discord::UserId;
 use linkcord_core::session::{LoggedOut, Session, SessionError};
 
 use super::args::LogoutArgs;
-use super::{Failure, context};
+use super::{Failure, context, output};
 
 pub async fn run(args: LogoutArgs) -> Result<(), Failure> {
     let session = context::session().await?;
@@ -17,7 +17,7 @@ pub async fn run(args: LogoutArgs) -> Result<(), Failure> {
     }
     let entry = session.account(args.account.as_deref()).await?;
     let out = one(&session, &entry.id, args.local).await?;
-    println!("{out}");
+    output::confirm(out);
     Ok(())
 }
 
@@ -34,13 +34,13 @@ async fn one(session: &Session, id: &UserId, local: bool) -> Result<LoggedOut, S
 async fn all(session: &Session, local: bool) -> Result<(), Failure> {
     let index = session.accounts().await?.index;
     if index.accounts.is_empty() {
-        println!("No account was signed in.");
+        output::confirm("No account was signed in.");
         return Ok(());
     }
     let mut first_failure: Option<Failure> = None;
     for entry in index.accounts {
         match one(session, &entry.id, local).await {
-            Ok(out) => println!("{out}"),
+            Ok(out) => output::confirm(out),
             Err(e) => {
                 let failure = Failure::from(e);
                 eprintln!("linkcord: {}: {}", entry.username, failure.message);

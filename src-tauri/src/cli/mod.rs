@@ -5,6 +5,7 @@
 
 mod accounts;
 mod args;
+mod complete;
 mod config_cmd;
 mod context;
 mod doctor;
@@ -13,11 +14,13 @@ mod login;
 mod logout;
 mod output;
 mod show;
+mod table;
 mod token;
 
 use clap::Parser;
 
 pub use args::{Cli, Command};
+pub use complete::answer_completion_request;
 pub use exit::ExitCode;
 
 /// What the process should do.
@@ -53,7 +56,15 @@ where
         }
     };
     match cli.command {
-        Some(command) => Parsed::Command(command),
+        // A link and `--hidden` are for the app, which a command does not start.
+        Some(_) if cli.link.is_some() || cli.hidden => {
+            eprintln!("linkcord: a link or --hidden cannot be given with a command");
+            Parsed::Exit(ExitCode::Usage.code())
+        }
+        Some(command) => {
+            output::configure(cli.quiet, cli.color);
+            Parsed::Command(command)
+        }
         None => match cli.link {
             Some(link) => match check_link(&link) {
                 Ok(()) => Parsed::Gui {
@@ -88,6 +99,8 @@ pub fn run(command: Command) -> i32 {
     let result = match command {
         // Settings are plain files: no runtime, no keychain, no network.
         Command::Config(args::ConfigCommand::Get { key }) => config_cmd::get(&key),
+        Command::Completions { shell } => complete::script(shell),
+        Command::Man { dir } => complete::man_page(dir.as_deref()),
         command => runtime().and_then(|rt| rt.block_on(dispatch(command))),
     };
     match result {
@@ -125,6 +138,8 @@ async fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Config(args::ConfigCommand::Get { key }) => config_cmd::get(&key),
         Command::Doctor => doctor::run().await,
+        Command::Completions { shell } => complete::script(shell),
+        Command::Man { dir } => complete::man_page(dir.as_deref()),
     }
 }
 

@@ -3,6 +3,11 @@
 //! Everything a script parses goes to stdout; progress, warnings and "offline" notes go to
 //! stderr so they never corrupt it. Nothing printed here ever holds a token: the values come
 //! from views and account entries, which have none.
+//!
+//! `--quiet` silences the notes; colours go through `anstream`, which drops them when the
+//! stream is not a terminal, when NO_COLOR is set or with `--color never`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use linkcord_core::accounts::CachedDoc;
 use serde::Serialize;
@@ -31,8 +36,42 @@ pub fn warn(message: impl std::fmt::Display) {
     eprintln!("linkcord: warning: {message}");
 }
 
-/// A progress or information line on stderr.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Applies `--quiet` and `--color` for the rest of the command.
+pub fn configure(quiet: bool, color: clap::ColorChoice) {
+    QUIET.store(quiet, Ordering::Relaxed);
+    let choice = match color {
+        clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
+        clap::ColorChoice::Always => anstream::ColorChoice::Always,
+        clap::ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+}
+
+/// Whether `--quiet` was given: confirmations the user could do without are left out.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// A progress or information line on stderr; none with `--quiet`.
 pub fn note(message: impl std::fmt::Display) {
+    if !quiet() {
+        eprintln!("{message}");
+    }
+}
+
+/// A confirmation of what a command did ("Signed in as …") on stdout; none with `--quiet`,
+/// where the exit code says it.
+pub fn confirm(message: impl std::fmt::Display) {
+    if !quiet() {
+        println!("{message}");
+    }
+}
+
+/// A line the user must see to go on (the address to open when no browser opened), printed on
+/// stderr even with `--quiet`.
+pub fn prompt(message: impl std::fmt::Display) {
     eprintln!("{message}");
 }
 
