@@ -20,7 +20,7 @@ fail() { printf '\nsetup: %s\n' "$*" >&2; exit 1; }
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
 TEST_PACKAGES=(webkit2gtk-driver xvfb xauth dbus dbus-x11 at-spi2-core xdg-utils desktop-file-utils
-  gnome-keyring libsecret-tools imagemagick xdotool fonts-noto-color-emoji)
+  gnome-keyring libsecret-tools imagemagick xdotool fonts-noto-color-emoji zsh fish groff-base)
 
 missing_packages() {
   local pkg
