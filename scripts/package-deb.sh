@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Debian package of Linkcord with the Tauri bundler, then prints the paths and
-# sizes of the release binary and the .deb, and checks that the package registers the
+# Builds the Debian package of Linkcord with the Tauri bundler, adds the shell completions and
+# manual pages (scripts/deb-add-shell-files.sh), then prints the paths and sizes of the
+# release binary and the .deb, and checks that the package has them and registers the
 # linkcord:// scheme (the .desktop file it installs names x-scheme-handler/linkcord).
 #
 #   scripts/package-deb.sh
@@ -32,6 +33,7 @@ if [[ ! -f "${debs[0]}" ]]; then
   exit 1
 fi
 deb="${debs[-1]}"
+scripts/deb-add-shell-files.sh "$deb" "$bin"
 
 echo
 for b in "$bin" "${bin}-app"; do
@@ -52,6 +54,14 @@ for exe in linkcord linkcord-app; do
   fi
 done
 echo "ok: /usr/bin/linkcord and /usr/bin/linkcord-app are in the package"
+for file in /usr/share/bash-completion/completions/linkcord /usr/share/zsh/vendor-completions/_linkcord \
+  /usr/share/fish/vendor_completions.d/linkcord.fish /usr/share/man/man1/linkcord.1.gz; do
+  if [[ ! -s "$unpacked$file" ]]; then
+    echo "package-deb: the package has no $file" >&2
+    exit 1
+  fi
+done
+echo "ok: the bash, zsh and fish completions and the manual page are in the package"
 desktop="$(find "$unpacked/usr/share/applications" -name '*.desktop' 2>/dev/null | head -n 1)"
 echo
 if [[ -z "$desktop" ]]; then

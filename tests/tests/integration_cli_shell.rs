@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cli_support::*;
-use linkcord_tests::app::{Sandbox, linkcord_bin};
+use linkcord_tests::app::{Sandbox, linkcord_bin, workspace_root};
 use linkcord_tests::emulator::ids;
 use serde_json::json;
 
@@ -346,4 +346,81 @@ fn the_manual_pages_of_every_command_are_written_to_a_directory() {
         assert!(main.contains(&format!("linkcord\\-{command}(1)")), "{main}");
         assert!(dir.path().join(&name).exists(), "{name} missing");
     }
+}
+
+/// The step of scripts/package-deb.sh that adds what the built binary makes, on a small
+/// package (the Tauri bundler's release build takes too long for a test).
+#[test]
+fn the_deb_gets_the_completions_and_manual_pages_from_its_binary() {
+    if !installed("dpkg-deb") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("pkg");
+    std::fs::create_dir_all(root.join("DEBIAN")).expect("DEBIAN");
+    std::fs::create_dir_all(root.join("usr/bin")).expect("usr/bin");
+    // A stand-in: compressing the 40 MB debug binary twice would only make the test slow.
+    std::fs::write(root.join("usr/bin/linkcord"), "#!/bin/sh\n").expect("usr/bin/linkcord");
+    std::fs::write(
+        root.join("DEBIAN/control"),
+        "Package: linkcord\nVersion: 0.0.0\nArchitecture: amd64\nMaintainer: Test <t@example.com>\n\
+         Installed-Size: 1\nDescription: test\n",
+    )
+    .expect("control");
+    std::fs::write(root.join("DEBIAN/md5sums"), "").expect("md5sums");
+    let deb = dir.path().join("linkcord.deb");
+    output(
+        Command::new("dpkg-deb")
+            .args(["--root-owner-group", "--build"])
+            .arg(&root)
+            .arg(&deb),
+    )
+    .expect(0);
+
+    output(
+        Command::new(workspace_root().join("scripts/deb-add-shell-files.sh"))
+            .arg(&deb)
+            .arg(linkcord_bin()),
+    )
+    .expect(0);
+
+    let unpacked = dir.path().join("unpacked");
+    output(
+        Command::new("dpkg-deb")
+            .arg("--raw-extract")
+            .arg(&deb)
+            .arg(&unpacked),
+    )
+    .expect(0);
+    let bash =
+        std::fs::read_to_string(unpacked.join("usr/share/bash-completion/completions/linkcord"))
+            .expect("bash completion");
+    assert!(bash.contains("complete -o nospace"), "{bash}");
+    for file in [
+        "usr/share/zsh/vendor-completions/_linkcord",
+        "usr/share/fish/vendor_completions.d/linkcord.fish",
+        "usr/share/man/man1/linkcord.1.gz",
+        "usr/share/man/man1/linkcord-accounts.1.gz",
+    ] {
+        let size = std::fs::metadata(unpacked.join(file)).map(|m| m.len());
+        assert!(size.as_ref().is_ok_and(|s| *s > 0), "{file}: {size:?}");
+    }
+    let page = output(
+        Command::new("gzip")
+            .args(["-dc"])
+            .arg(unpacked.join("usr/share/man/man1/linkcord.1.gz")),
+    )
+    .expect(0);
+    assert!(page.stdout.contains(".TH linkcord 1"), "{page:?}");
+    // dpkg checks the files against md5sums; they must cover what was added.
+    let sums = output(
+        Command::new("md5sum")
+            .args(["--check", "--strict", "DEBIAN/md5sums"])
+            .current_dir(&unpacked),
+    )
+    .expect(0);
+    assert!(
+        sums.stdout.contains("usr/share/man/man1/linkcord.1.gz: OK"),
+        "{sums:?}"
+    );
 }

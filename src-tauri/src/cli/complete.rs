@@ -49,7 +49,8 @@ pub fn script(shell: Shell) -> Result<(), Failure> {
 /// directory, that page and the `linkcord-<command>.1` pages it refers to are written there.
 pub fn man_page(dir: Option<&std::path::Path>) -> Result<(), Failure> {
     let written = match dir {
-        Some(dir) => clap_mangen::generate_to(Cli::command(), dir),
+        Some(dir) => std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(Cli::command(), dir)),
         None => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command())
