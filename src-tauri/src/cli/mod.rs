@@ -233,6 +233,31 @@ mod tests {
     }
 
     #[test]
+    fn quiet_and_color_go_before_or_after_the_command() {
+        assert!(matches!(
+            command(&["linkcord", "-q", "token"]),
+            Command::Token { .. }
+        ));
+        assert!(matches!(
+            command(&["linkcord", "accounts", "--quiet", "--color", "never"]),
+            Command::Accounts { json: false }
+        ));
+        assert_eq!(
+            exit_code(&["linkcord", "--color", "sometimes", "accounts"]),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_link_or_hidden_with_a_command_is_a_usage_error() {
+        assert_eq!(exit_code(&["linkcord", "--hidden", "accounts"]), Some(2));
+        assert_eq!(
+            exit_code(&["linkcord", "linkcord://login", "token"]),
+            Some(2)
+        );
+    }
+
+    #[test]
     fn logout_account_and_all_exclude_each_other() {
         assert_eq!(
             exit_code(&["linkcord", "logout", "--all", "-a", "x"]),
