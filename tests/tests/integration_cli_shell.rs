@@ -87,6 +87,13 @@ fn a_syntax_error_fails_the_parser_check() {
     assert_ne!(output(Command::new("bash").arg("-n").arg(&broken)).code, 0);
 }
 
+/// The PATH with the `linkcord` under test first, as the scripts call `linkcord` by name.
+fn path_with_linkcord() -> String {
+    let bin_dir = linkcord_bin().parent().expect("bin dir").to_owned();
+    let path = std::env::var("PATH").unwrap_or_default();
+    format!("{}:{path}", bin_dir.display())
+}
+
 /// What bash's Tab offers for `words` (the last one being completed), through the script
 /// `linkcord completions bash` prints and the `linkcord` found on the PATH, as in a shell.
 fn bash_completes(sandbox: &Sandbox, words: &[&str]) -> Vec<String> {
@@ -178,14 +185,22 @@ async fn accounts_are_completed_by_id_and_username_where_one_is_expected() {
         [ids::AVA]
     );
 
-    // zsh and fish run the same engine through their own adapters.
-    let fish = output(
-        h.sandbox
-            .command(&["--", "linkcord", "switch", "ava"])
-            .env("COMPLETE", "fish"),
-    )
-    .expect(0);
-    assert!(fish.stdout.starts_with("ava.nunez"), "{fish:?}");
+    // fish runs the same engine through its own adapter; `complete -C` is its Tab, scripted.
+    if installed("fish") {
+        let mut cmd = Command::new("fish");
+        cmd.args([
+            "-c",
+            "linkcord completions fish | source; complete -C 'linkcord switch dm'",
+        ])
+        .envs(h.sandbox.env())
+        .env("PATH", path_with_linkcord());
+        let fish = output(&mut cmd).expect(0);
+        assert_eq!(
+            fish.stdout.lines().collect::<Vec<_>>(),
+            [format!("dmitri_k\t{}", ids::DMITRI)],
+            "{fish:?}"
+        );
+    }
 }
 
 /// `linkcord accounts` with a pseudo-terminal for its output (`script` from util-linux).
