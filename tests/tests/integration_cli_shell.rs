@@ -151,6 +151,18 @@ fn bash_completes_commands_and_options() {
     }
 }
 
+/// `COMPLETE` is a common name that other tools export: it must not turn a command into a
+/// completion request.
+#[test]
+fn an_unrelated_complete_variable_leaves_commands_alone() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.command(&["config", "get", "port"]);
+    let out = output(cmd.env("COMPLETE", "bash"));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("complete -o"), "{out:?}");
+    assert!(out.stdout.trim().parse::<u16>().is_ok(), "{out:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accounts_are_completed_by_id_and_username_where_one_is_expected() {
     let Some(h) = Harness::start().await else {

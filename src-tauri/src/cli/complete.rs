@@ -2,8 +2,9 @@
 //! they can never list an option the command line does not have.
 //!
 //! Completion uses clap_complete's dynamic engine: the script a shell sources calls
-//! `linkcord` back (with `COMPLETE=<shell>` set) at each Tab, which lets it offer the ids and
-//! usernames of the accounts signed in right now, not those of the day the script was made.
+//! `linkcord` back (with `LINKCORD_COMPLETE=<shell>` set) at each Tab, which lets it offer the
+//! ids and usernames of the accounts signed in right now, not those of the day the script was
+//! made.
 
 use std::io::Write;
 
@@ -16,11 +17,13 @@ use linkcord_core::config::Environment;
 use super::args::{Cli, Shell};
 use super::{ExitCode, Failure};
 
-/// The variable that turns a run of `linkcord` into a completion request (clap's default).
-const VAR: &str = "COMPLETE";
+/// The variable that turns a run of `linkcord` into a completion request. Not clap's default
+/// `COMPLETE`: a variable of that name exported for anything else would turn every run of
+/// `linkcord` into one.
+const VAR: &str = "LINKCORD_COMPLETE";
 
-/// Answers a completion request and exits when `COMPLETE` is set; otherwise returns at once
-/// (one variable lookup, so `linkcord token` stays as fast as before).
+/// Answers a completion request and exits when `LINKCORD_COMPLETE` is set; otherwise returns
+/// at once (one variable lookup, so `linkcord token` stays as fast as before).
 pub fn answer_completion_request() {
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(VAR)
