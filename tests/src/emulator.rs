@@ -1,4 +1,4 @@
-//! A faithful stand-in for the parts of Discord that Linkcord uses (DESIGN.md §3).
+//! A faithful stand-in for the parts of Discord that Linkcord uses (see `tests/EMULATOR.md`).
 //!
 //! Tests, benchmarks and people trying the app without a Discord application all need a
 //! Discord that behaves like the real one, including its refusals: exact redirect matching,

@@ -1,4 +1,5 @@
-/// The exit codes of DESIGN.md §3. Scripts depend on them: never renumber.
+/// The exit codes listed in the README ("Command line"). Scripts depend on them: never
+/// renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     Usage,

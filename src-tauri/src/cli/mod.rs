@@ -1,4 +1,5 @@
-//! The command line of DESIGN.md §3: argument parsing, the subcommands and their exit codes.
+//! The command line the README documents: argument parsing, the subcommands and their exit
+//! codes.
 //!
 //! Parsing happens before any window exists, so a bad argument or a malformed link gives a
 //! clear message and a non-zero exit instead of a window that cannot do what was asked.

@@ -3,8 +3,9 @@
 //! Discord only sends a `type` key such as `"github"` for each connection; the UI needs a
 //! name to show, an icon and, where possible, a link to the account's profile. Discord does
 //! not document profile URLs, so the rules below follow what Discord's own client builds
-//! (FACTS.md §6) and every value is percent-encoded before it goes into a URL: a connection
-//! name is text chosen by someone else and must never be able to change where a link goes.
+//! (docs/ARCHITECTURE.md, "What the code relies on about Discord") and every value is
+//! percent-encoded before it goes into a URL: a connection name is text chosen by someone
+//! else and must never be able to change where a link goes.
 //!
 //! The set of types is open. Discord adds services (Amazon Music and Crunchyroll are newer
 //! than the OpenAPI spec) and removes others (League of Legends and Riot Games, 2026-07), so
@@ -94,7 +95,8 @@ use ProfileLink as L;
 use ServiceStatus as S;
 
 impl KnownService {
-    /// Every known service, in the order of FACTS.md §6 (then the removed ones).
+    /// Every known service, in the order Discord's documentation lists them (then the removed
+    /// ones).
     pub const ALL: [KnownService; 26] = [
         Self::AmazonMusic,
         Self::BattleNet,

@@ -1,9 +1,10 @@
 //! The REST client for the four endpoints Linkcord reads.
 //!
 //! One [`DiscordClient`] serves every account: rate limits and rejected tokens are tracked per
-//! token (by hash). It follows Discord's rules (FACTS.md §0, §8, §9): a proper `User-Agent`,
-//! bounded time and size for every reply, waiting out short rate limits once and surfacing
-//! long ones, and never sending a token again after Discord answered 401 for it.
+//! token (by hash). It follows Discord's rules (docs/ARCHITECTURE.md, "What the code relies on
+//! about Discord"): a proper `User-Agent`, bounded time and size for every reply, waiting out
+//! short rate limits once and surfacing long ones, and never sending a token again after
+//! Discord answered 401 for it.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -73,7 +74,7 @@ impl Route {
 
     fn query(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            // One page is enough: a user cannot be in more than 200 servers (FACTS.md §7).
+            // One page is enough: a page holds up to 200 servers and a user cannot be in more.
             Self::Guilds => &[("with_counts", "true"), ("limit", "200")],
             _ => &[],
         }
@@ -264,7 +265,8 @@ impl DiscordClient {
         response: reqwest::Response,
     ) -> DiscordError {
         if status == StatusCode::UNAUTHORIZED {
-            // Discord counts repeated 401s against the whole IP (FACTS.md §8): stop here.
+            // Discord blocks an IP that sends too many invalid requests (401, 403, 429) in a
+            // short time, whichever token they carried: never send this one again.
             self.books().rejected.insert(*key);
             return DiscordError::Unauthorized;
         }

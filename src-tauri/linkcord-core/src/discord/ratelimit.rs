@@ -1,10 +1,10 @@
 //! Discord's rate limits, as the client sees them.
 //!
-//! Discord says not to hard-code limits but to read them from each reply (FACTS.md §8): a
-//! bucket with `X-RateLimit-Remaining: 0` is empty until `X-RateLimit-Reset-After` seconds
-//! have passed, and a 429 says how long to wait in `retry_after` (body) or `Retry-After`
-//! (header), and whether the limit was the global one. Limits are per user, so everything here
-//! is kept per token — by a hash of the token, never the token itself.
+//! Discord says not to hard-code limits but to read them from each reply: a bucket with
+//! `X-RateLimit-Remaining: 0` is empty until `X-RateLimit-Reset-After` seconds have passed,
+//! and a 429 says how long to wait in `retry_after` (body) or `Retry-After` (header), and
+//! whether the limit was the global one. Limits are per user, so everything here is kept per
+//! token — by a hash of the token, never the token itself.
 //!
 //! This module only keeps the books and answers "how long until this request may go?"; the
 //! client decides whether to wait (short) or give up with an error (long). Time is passed in,

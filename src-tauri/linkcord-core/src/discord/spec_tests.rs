@@ -1,7 +1,9 @@
 //! Cross-checks of the models against Discord's own OpenAPI description.
 //!
-//! The spec lives beside the project (`../shared/discord/openapi.json`, DESIGN.md §2) and is
-//! not copied into it; in a fresh clone without it these tests say they skipped and pass.
+//! The spec is Discord's file, not the project's, so it is not in the repository: `spec()`
+//! reads it from `shared/discord/openapi.json` in the folder that holds the checkout. Without
+//! it each test prints "skipped: …" and passes, so a fresh clone's run is unaffected (see
+//! docs/ARCHITECTURE.md, "Tests that read Discord's OpenAPI file").
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use super::UserId;
 
-/// The signed-in user, from `GET /users/@me` (FACTS.md §5).
+/// The signed-in user, from `GET /users/@me` (`email` only with the `email` scope).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct User {
     pub id: UserId,
@@ -123,7 +123,7 @@ pub enum Badge {
 impl Badge {
     /// Each badge and its bit in `public_flags`. Flags that are not badges (team pseudo
     /// user, HTTP-interactions bot) are left out. `ActiveDeveloper` (1 << 22) is from
-    /// Discord's flag table, beyond the list in FACTS.md.
+    /// Discord's documented user-flag table.
     const BITS: [(Badge, u32); 13] = [
         (Self::Staff, 0),
         (Self::Partner, 1),

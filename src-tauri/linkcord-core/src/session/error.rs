@@ -5,7 +5,7 @@ use crate::oauth::{OAuthError, SignInFailure};
 use crate::vault::VaultError;
 
 /// Why a flow stopped. Each variant's message says what to do; [`SessionError::exit_code`]
-/// gives the CLI's exit code (DESIGN.md §3).
+/// gives the CLI's exit code (see `cli/exit.rs` and the README).
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     #[error(
