@@ -42,11 +42,8 @@ impl Transport {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
-            .user_agent(concat!(
-                "DiscordBot (https://linkcord.app, ",
-                env!("CARGO_PKG_VERSION"),
-                ") Linkcord"
-            ))
+            // The same product string as the API client's, so Discord sees one application.
+            .user_agent(crate::discord::USER_AGENT)
             .build()
             .map_err(|e| OAuthError::Network(e.to_string()))?;
         Ok(Self { client })

@@ -190,6 +190,8 @@ async fn revoke_posts_the_refresh_token_with_its_hint() {
     assert_eq!(form["token"], "rt");
     assert_eq!(form["token_type_hint"], "refresh_token");
     assert_eq!(form["client_id"], "1234567890");
+    // One User-Agent for every request Linkcord sends Discord, the API client's.
+    assert_eq!(seen.headers["user-agent"], crate::discord::USER_AGENT);
 }
 
 #[tokio::test]
