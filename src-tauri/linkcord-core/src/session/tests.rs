@@ -493,7 +493,9 @@ async fn the_browser_is_told_the_outcome_once_it_is_known() {
     s.sign_in(with_browser(browser)).await.unwrap();
     let page = page.await.unwrap();
     assert!(
-        page.contains("Signed in as alice G (@alice), you can close this tab."),
+        page.contains(
+            "Signed in as <bdi>alice G</bdi> (@<bdi>alice</bdi>), you can close this tab."
+        ),
         "{page}"
     );
 
