@@ -629,25 +629,62 @@ async fn two_processes(endpoint: &HeldTokenEndpoint, data: &Path) -> (Vault, Ses
     (vault, window, cli)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn forgetting_an_account_while_another_process_refreshes_it_leaves_no_tokens() {
-    let endpoint = HeldTokenEndpoint::start().await;
-    let data = tempfile::tempdir().unwrap();
-    let (vault, window, cli) = two_processes(&endpoint, data.path()).await;
-    let window = Arc::new(window);
-    let refreshing = {
-        let window = window.clone();
-        tokio::spawn(async move { window.valid_token(&id("1001")).await })
-    };
-    let reached = endpoint.reached;
-    tokio::task::spawn_blocking(move || reached.recv_timeout(std::time::Duration::from_secs(10)))
+/// Two "processes" on one account, the window's refresh of it held at Discord's token
+/// endpoint: the moment a removal in the other process must not be undone.
+struct RefreshAtDiscord {
+    vault: Vault,
+    window: Arc<Session>,
+    cli: Session,
+    refreshing: tokio::task::JoinHandle<Result<crate::secret::AccessToken, SessionError>>,
+    release: std::sync::mpsc::Sender<()>,
+    server: TestServer,
+    _data: tempfile::TempDir,
+}
+
+impl RefreshAtDiscord {
+    async fn start() -> Self {
+        let endpoint = HeldTokenEndpoint::start().await;
+        let data = tempfile::tempdir().unwrap();
+        let (vault, window, cli) = two_processes(&endpoint, data.path()).await;
+        let window = Arc::new(window);
+        let refreshing = {
+            let window = window.clone();
+            tokio::spawn(async move { window.valid_token(&id("1001")).await })
+        };
+        let reached = endpoint.reached;
+        tokio::task::spawn_blocking(move || {
+            reached.recv_timeout(std::time::Duration::from_secs(10))
+        })
         .await
         .unwrap()
         .expect("the refresh reached Discord");
+        Self {
+            vault,
+            window,
+            cli,
+            refreshing,
+            release: endpoint.release,
+            server: endpoint.server,
+            _data: data,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forgetting_an_account_while_another_process_refreshes_it_leaves_no_tokens() {
+    let RefreshAtDiscord {
+        vault,
+        window,
+        cli,
+        refreshing,
+        release,
+        server: _server,
+        _data,
+    } = RefreshAtDiscord::start().await;
     // The refresh is at Discord; the CLI removes the account meanwhile.
     let forgetting = tokio::spawn(async move { cli.forget_locally(&id("1001")).await });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    endpoint.release.send(()).unwrap();
+    release.send(()).unwrap();
     let _ = refreshing.await.unwrap();
     forgetting.await.unwrap().unwrap();
     assert!(
@@ -661,28 +698,23 @@ async fn forgetting_an_account_while_another_process_refreshes_it_leaves_no_toke
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn logging_out_while_another_process_refreshes_revokes_the_newest_pair() {
-    let endpoint = HeldTokenEndpoint::start().await;
-    let data = tempfile::tempdir().unwrap();
-    let (vault, window, cli) = two_processes(&endpoint, data.path()).await;
-    let window = Arc::new(window);
-    let refreshing = {
-        let window = window.clone();
-        tokio::spawn(async move { window.valid_token(&id("1001")).await })
-    };
-    let reached = endpoint.reached;
-    tokio::task::spawn_blocking(move || reached.recv_timeout(std::time::Duration::from_secs(10)))
-        .await
-        .unwrap()
-        .expect("the refresh reached Discord");
+    let RefreshAtDiscord {
+        vault,
+        window: _window,
+        cli,
+        refreshing,
+        release,
+        server,
+        _data,
+    } = RefreshAtDiscord::start().await;
     let logging_out = tokio::spawn(async move { cli.log_out(&id("1001")).await });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    endpoint.release.send(()).unwrap();
+    release.send(()).unwrap();
     let _ = refreshing.await.unwrap();
     assert!(logging_out.await.unwrap().unwrap().revoked);
     assert!(vault.load_tokens(&id("1001")).await.unwrap().is_none());
     // The pair Discord issued last is the one revoked, not the one it had already replaced.
-    let revoked: Vec<String> = endpoint
-        .server
+    let revoked: Vec<String> = server
         .requests()
         .into_iter()
         .filter(|r| r.path.ends_with("/revoke"))
