@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use linkcord_tests::app::Sandbox;
-use linkcord_tests::emulator::{Emulator, EmulatorConfig, ids};
+use linkcord_tests::emulator::{Emulator, EmulatorConfig, RunningEmulator, ids};
 use linkcord_tests::tray::Shell;
 use linkcord_tests::webdriver::{
     self, Driver, click, screenshot, sign_in, wait_for, wait_for_text,
@@ -16,6 +16,36 @@ use linkcord_tests::webdriver::{
 
 /// Where "Open Discord" and "Manage in Discord" lead.
 const DISCORD_APP: &str = "https://discord.com/channels/@me";
+
+/// Ava signed in through `LINKCORD_BROWSER`, with the recording openers first on the app's
+/// `PATH`: from here on only the window's clicks reach an opener.
+struct AvaSignedIn {
+    client: Client,
+    _driver: Driver,
+    sandbox: Sandbox,
+    _emulator: RunningEmulator,
+}
+
+impl AvaSignedIn {
+    async fn start() -> Self {
+        let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+        let sandbox = Sandbox::new()
+            .with_emulator(&emulator.base_url())
+            .with_consenting_browser(ids::AVA)
+            .with_recording_opener()
+            .with_any_loopback_port();
+        let driver = Driver::start(&sandbox);
+        let client = driver.launch(&[]).await;
+        sign_in(&client).await;
+        wait_for_text(&client, "#profile-display-name", "Ava").await;
+        Self {
+            client,
+            _driver: driver,
+            sandbox,
+            _emulator: emulator,
+        }
+    }
+}
 
 /// Clicks the element matching `css` and returns the one URL the click handed to an opener,
 /// checking it went to the desktop's default opener (`xdg-open`) and nothing else was opened.
@@ -40,52 +70,42 @@ async fn links_hand_their_exact_url_to_the_system_opener() {
     if !webdriver::enabled("links_hand_their_exact_url_to_the_system_opener") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    // The sign-in goes through LINKCORD_BROWSER; only the clicks below reach the openers.
-    let sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_consenting_browser(ids::AVA)
-        .with_recording_opener()
-        .with_any_loopback_port();
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
-    sign_in(&client).await;
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    let ava = AvaSignedIn::start().await;
+    let (sandbox, client) = (&ava.sandbox, &ava.client);
     assert_eq!(
         sandbox.opener().calls(),
         vec![],
         "signing in opened nothing"
     );
 
-    let open_discord =
-        url_opened_by(&sandbox, &client, "#profile button.open", "Open Discord").await;
+    let open_discord = url_opened_by(sandbox, client, "#profile button.open", "Open Discord").await;
     assert_eq!(open_discord, DISCORD_APP);
     let manage = url_opened_by(
-        &sandbox,
-        &client,
+        sandbox,
+        client,
         "#connections .head button",
         "Manage in Discord",
     )
     .await;
     assert_eq!(manage, DISCORD_APP);
     let github = url_opened_by(
-        &sandbox,
-        &client,
+        sandbox,
+        client,
         "#connections [data-connection-type='github'] button.open",
         "Ava's GitHub profile",
     )
     .await;
     assert_eq!(github, "https://github.com/ava-nunez");
     let mastodon = url_opened_by(
-        &sandbox,
-        &client,
+        sandbox,
+        client,
         "#connections [data-connection-type='mastodon'] button.open",
         "Ava's Mastodon profile",
     )
     .await;
     assert_eq!(mastodon, "https://mastodon.social/@avanunez");
-    assert_no_notice(&client).await;
-    client.close().await.unwrap();
+    assert_no_notice(client).await;
+    ava.client.clone().close().await.unwrap();
 }
 
 #[tokio::test]
@@ -93,16 +113,8 @@ async fn hostile_urls_are_refused_and_a_failed_open_is_said() {
     if !webdriver::enabled("hostile_urls_are_refused_and_a_failed_open_is_said") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_consenting_browser(ids::AVA)
-        .with_recording_opener()
-        .with_any_loopback_port();
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
-    sign_in(&client).await;
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    let ava = AvaSignedIn::start().await;
+    let (sandbox, client) = (&ava.sandbox, &ava.client);
 
     // A page that was made to call the opener directly (an injected script) gets refused
     // for anything but a web address, and for any program of its choosing.
@@ -118,7 +130,7 @@ async fn hostile_urls_are_refused_and_a_failed_open_is_said() {
         ("https://discord.com/channels/@me", Some("sh")),
     ];
     for (url, with) in hostile {
-        let answer = invoke_opener(&client, url, with).await;
+        let answer = invoke_opener(client, url, with).await;
         assert!(
             answer.starts_with("refused:"),
             "the opener accepted {url} (with {with:?}): {answer}"
@@ -130,19 +142,19 @@ async fn hostile_urls_are_refused_and_a_failed_open_is_said() {
 
     // The desktop cannot open links (no browser set up): the window says so, in words.
     sandbox.opener().set_failing(true);
-    click(&client, "#profile button.open", "Open Discord").await;
-    let notice = wait_for_text(&client, ".notice.error", "Could not open").await;
+    click(client, "#profile button.open", "Open Discord").await;
+    let notice = wait_for_text(client, ".notice.error", "Could not open").await;
     assert!(
         notice.contains(DISCORD_APP),
         "the notice names the link: {notice}"
     );
-    screenshot(&client, "open-failed-notice").await;
+    screenshot(client, "open-failed-notice").await;
     assert!(
         sandbox.opener().urls().iter().all(|url| url == DISCORD_APP),
         "only the link was handed over: {:?}",
         sandbox.opener().calls()
     );
-    client.close().await.unwrap();
+    ava.client.clone().close().await.unwrap();
 }
 
 /// Calls the opener plugin from the page as the UI's own code would, and says how it answered.
