@@ -11,6 +11,20 @@ use tokio::io::AsyncWriteExt;
 
 const SECRET: &str = "confidential-client-secret-0123456789";
 
+/// `linkcord config set client-secret -` with `input` on its standard input; it must succeed.
+async fn set_secret_from_stdin(h: &Harness, input: &str) {
+    let mut set = h
+        .command(&["config", "set", "client-secret", "-"], &[])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = set.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).await.unwrap();
+    drop(stdin);
+    let out = set.wait_with_output().await.unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_secret_from_stdin_is_kept_in_the_keychain_and_used() {
     let config = EmulatorConfig::default().with_secret(SECRET);
@@ -22,19 +36,7 @@ async fn a_client_secret_from_stdin_is_kept_in_the_keychain_and_used() {
     let out = h.login_as(ids::AVA, &[]).await.expect(5);
     assert!(out.stderr.contains("client secret"), "{out:?}");
 
-    let mut set = h
-        .command(&["config", "set", "client-secret", "-"], &[])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = set.stdin.take().unwrap();
-    stdin
-        .write_all(format!("{SECRET}\n").as_bytes())
-        .await
-        .unwrap();
-    drop(stdin);
-    let out = set.wait_with_output().await.unwrap();
-    assert!(out.status.success(), "{out:?}");
+    set_secret_from_stdin(&h, &format!("{SECRET}\n")).await;
 
     let out = h.run(&["config", "get", "client-secret"]).await.expect(2);
     assert!(!out.stdout.contains(SECRET) && !out.stderr.contains(SECRET));
@@ -112,16 +114,7 @@ async fn a_client_secret_on_the_command_line_is_refused_and_stdin_is_kept() {
     assert!(!out.stderr.contains(SECRET) && !out.stdout.contains(SECRET));
     assert_eq!(keychain_client_secret(&h), None, "nothing was stored");
 
-    let mut set = h
-        .command(&["config", "set", "client-secret", "-"], &[])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = set.stdin.take().unwrap();
-    stdin.write_all(SECRET.as_bytes()).await.unwrap();
-    drop(stdin);
-    let out = set.wait_with_output().await.unwrap();
-    assert!(out.status.success(), "{out:?}");
+    set_secret_from_stdin(&h, SECRET).await;
     assert_eq!(keychain_client_secret(&h).as_deref(), Some(SECRET));
 }
 

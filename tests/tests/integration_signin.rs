@@ -341,13 +341,7 @@ async fn when_finishing_fails_the_browser_says_what_failed_and_tokens_are_revoke
     h.clear_faults().await;
     assert_eq!(out.code, 5, "{out:#?}");
     assert_not_signed_in(&page, "profile");
-    assert_eq!(h.stats().await["code_exchanges"], 1);
-    assert_eq!(
-        standing_grants(&h, ids::AVA).await,
-        0,
-        "the grant was revoked"
-    );
-    assert_eq!(h.stats().await["revocations"], 1);
+    assert_issued_then_revoked(&h, ids::AVA).await;
 
     let list = h.run(&["accounts", "--json"]).await.expect(0).json();
     assert_eq!(
@@ -356,6 +350,13 @@ async fn when_finishing_fails_the_browser_says_what_failed_and_tokens_are_revoke
         "nothing was stored"
     );
     assert!(!h.keychain_has(ids::AVA));
+}
+
+/// One code was exchanged, and the grant it made for `user` was revoked again.
+async fn assert_issued_then_revoked(h: &Harness, user: &str) {
+    assert_eq!(h.stats().await["code_exchanges"], 1);
+    assert_eq!(standing_grants(h, user).await, 0, "the grant was revoked");
+    assert_eq!(h.stats().await["revocations"], 1);
 }
 
 fn assert_not_signed_in(page: &str, says: &str) {
@@ -449,13 +450,7 @@ async fn a_keychain_failing_after_the_callback_is_reported_and_the_tokens_revoke
     keyring.stop().await;
     assert_eq!(out.code, 4, "{out:#?}");
     assert_not_signed_in(&page, "keychain");
-    assert_eq!(h.stats().await["code_exchanges"], 1);
-    assert_eq!(
-        standing_grants(&h, ids::DMITRI).await,
-        0,
-        "the grant was revoked"
-    );
-    assert_eq!(h.stats().await["revocations"], 1);
+    assert_issued_then_revoked(&h, ids::DMITRI).await;
     assert!(h.files_are_token_free());
 }
 
