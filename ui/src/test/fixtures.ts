@@ -108,3 +108,57 @@ export function appView(accounts: AccountsView, language: string | null = "en"):
     settings: { clientId: "42", redirect: "loopback", port: 53134, scopes: ["identify", "email", "connections", "guilds"], language },
   };
 }
+
+/** Names for `manyAccounts`, with accents, other scripts and a shared first name, as a real
+ *  list of accounts has them. */
+const names: [string, string][] = [
+  ["Ava Núñez-Gómez", "ava.nunez"],
+  ["Дмитрий Орлов", "dmitri"],
+  ["山田花子", "hanako_yamada"],
+  ["Zoë Lefèvre", "zoe.lefevre"],
+  ["Ava Stone", "ava_s"],
+  ["Ömer Çelik", "omer.celik"],
+];
+
+/** `n` accounts (ids "1001", "1002", …), the first active; the sixth needs sign-in. */
+export function manyAccounts(n: number): AccountsView {
+  const accounts = Array.from({ length: n }, (_, i) => {
+    const [displayName, username] = names[i] ?? [`Account ${i + 1}`, `user${i + 1}`];
+    return {
+      id: String(1001 + i),
+      username,
+      displayName,
+      avatarUrl: null,
+      status: i === 5 ? ("needs-sign-in" as const) : ("ok" as const),
+      active: i === 0,
+    };
+  });
+  const first = accounts[0];
+  return {
+    revision: 1,
+    accounts,
+    active: {
+      id: first.id,
+      snapshot: snapshot({ user: user({ id: first.id, username: first.username, display_name: first.displayName }) }),
+      fetchedAt: "2026-11-25T10:42:00Z",
+      status: "ok",
+      lastError: null,
+    },
+  };
+}
+
+/** `view` after a switch to `id`, one revision later. */
+export function switchedTo(view: AccountsView, id: string): AccountsView {
+  const target = view.accounts.find((a) => a.id === id)!;
+  return {
+    revision: view.revision + 1,
+    accounts: view.accounts.map((a) => ({ ...a, active: a.id === id })),
+    active: {
+      id,
+      snapshot: snapshot({ user: user({ id, username: target.username, display_name: target.displayName }) }),
+      fetchedAt: "2026-11-25T11:00:00Z",
+      status: target.status,
+      lastError: null,
+    },
+  };
+}
