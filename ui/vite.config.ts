@@ -15,5 +15,7 @@ export default defineConfig({
   test: {
     environment: "happy-dom",
     include: ["src/**/*.test.ts"],
+    // `npm run bench`: numbers, never pass or fail.
+    benchmark: { include: ["src/**/*.bench.svelte.ts"] },
   },
 });

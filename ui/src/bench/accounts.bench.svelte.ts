@@ -1,0 +1,92 @@
+// How the account list scales: filtering per keystroke, folding a new view's search keys, and
+// the list following a switch (a new accounts view), with 2, 20 and 100 accounts. This runs
+// in happy-dom, not WebKit, so read the ratios between the sizes rather than the times.
+// `npm run bench` prints the numbers; nothing here passes or fails.
+import { bench, describe } from "vitest";
+import { flushSync, mount } from "svelte";
+import AccountSwitcher from "../components/AccountSwitcher.svelte";
+import { filterAccounts, searchKey } from "../lib/accountSearch";
+import { translator } from "../lib/i18n";
+import { manyAccounts, switchedTo } from "../test/fixtures";
+import { keepUnchanged } from "../lib/reuse";
+import type { AccountSummary } from "../lib/api";
+
+const t = translator("en");
+const sizes = [2, 20, 100];
+
+describe("filter, one keystroke", () => {
+  for (const n of sizes) {
+    const accounts = manyAccounts(n).accounts;
+    const keys = accounts.map(searchKey);
+    bench(`${n} accounts`, () => {
+      filterAccounts(accounts, keys, "ava gom");
+    });
+  }
+});
+
+describe("fold the search keys of a new view", () => {
+  for (const n of sizes) {
+    const accounts = manyAccounts(n).accounts;
+    bench(`${n} accounts`, () => {
+      accounts.map(searchKey);
+    });
+  }
+});
+
+/** The list mounted with `n` accounts, and a way to hand it the view before or after a switch,
+ *  as new objects (as the backend sends them) or as the accounts screen passes them on. */
+function mountedList(n: number, reuse: boolean): () => void {
+  const before = manyAccounts(n);
+  const views = [before.accounts, switchedTo(before, String(1000 + n)).accounts];
+  const props = $state<{ accounts: AccountSummary[] }>({ accounts: views[0] });
+  const target = document.createElement("div");
+  document.body.append(target);
+  mount(AccountSwitcher, {
+    target,
+    props: {
+      get accounts() {
+        return props.accounts;
+      },
+      switching: null,
+      activeDataTime: null,
+      t,
+      onswitch: () => {},
+      onsignin: () => {},
+    },
+  });
+  flushSync();
+  let at = 0;
+  return () => {
+    at = 1 - at;
+    // A fresh copy, as each view from the backend is a new object.
+    const fresh = views[at].map((a) => ({ ...a }));
+    props.accounts = reuse ? keepUnchanged(props.accounts, fresh) : fresh;
+    flushSync();
+  };
+}
+
+describe("the list follows a switch, every row a new object", () => {
+  for (const n of sizes) {
+    bench(`${n} accounts`, mountedList(n, false));
+  }
+});
+
+describe("the list follows a switch, unchanged accounts kept (as the screen does)", () => {
+  for (const n of sizes) {
+    bench(`${n} accounts`, mountedList(n, true));
+  }
+});
+
+describe("the list's first render", () => {
+  for (const n of sizes) {
+    const accounts = manyAccounts(n).accounts;
+    bench(`${n} accounts`, () => {
+      const target = document.createElement("div");
+      mount(AccountSwitcher, {
+        target,
+        props: { accounts, switching: null, activeDataTime: null, t, onswitch: () => {}, onsignin: () => {} },
+      });
+      flushSync();
+    });
+  }
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { keepUnchanged } from "./reuse";
+import { manyAccounts, switchedTo } from "../test/fixtures";
+
+describe("keeping unchanged accounts", () => {
+  it("keeps the objects of accounts that did not change, and takes the changed ones", () => {
+    const before = manyAccounts(5);
+    const after = switchedTo(before, "1003");
+    const merged = keepUnchanged(before.accounts, after.accounts);
+    expect(merged).toEqual(after.accounts);
+    expect(merged[1]).toBe(before.accounts[1]);
+    expect(merged[4]).toBe(before.accounts[4]);
+    expect(merged[0]).toBe(after.accounts[0]);
+    expect(merged[2]).toBe(after.accounts[2]);
+  });
+
+  it("keeps the whole array when nothing changed", () => {
+    const before = manyAccounts(5);
+    const copy = before.accounts.map((a) => ({ ...a }));
+    expect(keepUnchanged(before.accounts, copy)).toBe(before.accounts);
+  });
+
+  it("follows added, removed and reordered accounts", () => {
+    const before = manyAccounts(4).accounts;
+    const removed = before.slice(1).map((a) => ({ ...a }));
+    expect(keepUnchanged(before, removed)).toEqual(removed);
+    const reordered = [before[1], before[0], before[2], before[3]].map((a) => ({ ...a }));
+    const merged = keepUnchanged(before, reordered);
+    expect(merged.map((a) => a.id)).toEqual(["1002", "1001", "1003", "1004"]);
+    expect(merged[0]).toBe(before[1]);
+    const renamed = before.map((a) => ({ ...a }));
+    renamed[2].displayName = "New name";
+    expect(keepUnchanged(before, renamed)[2].displayName).toBe("New name");
+  });
+});

@@ -1,0 +1,36 @@
+// Each accounts view from the backend is a new object graph, even when only the active
+// account changed. Handing the list new objects for unchanged accounts makes every row of a
+// keyed list re-run its template on a switch; keeping the previous object for an account
+// whose summary did not change lets those rows stand still, so a switch with a hundred
+// accounts updates two rows, not a hundred.
+import type { AccountSummary } from "./api";
+
+function same(a: AccountSummary, b: AccountSummary): boolean {
+  return (
+    a.id === b.id &&
+    a.username === b.username &&
+    a.displayName === b.displayName &&
+    a.avatarUrl === b.avatarUrl &&
+    a.status === b.status &&
+    a.active === b.active
+  );
+}
+
+/**
+ * `next`, with each account that equals its entry in `previous` replaced by that entry; the
+ * `previous` array itself when nothing changed at all (same accounts, same order).
+ */
+export function keepUnchanged(previous: readonly AccountSummary[], next: AccountSummary[]): AccountSummary[] {
+  const before = new Map(previous.map((a) => [a.id, a]));
+  let changed = previous.length !== next.length;
+  const merged = next.map((account, i) => {
+    const old = before.get(account.id);
+    if (old && same(old, account)) {
+      if (previous[i] !== old) changed = true;
+      return old;
+    }
+    changed = true;
+    return account;
+  });
+  return changed ? merged : (previous as AccountSummary[]);
+}
