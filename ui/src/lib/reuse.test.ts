@@ -33,3 +33,13 @@ describe("keeping unchanged accounts", () => {
     expect(keepUnchanged(before, renamed)[2].displayName).toBe("New name");
   });
 });
+
+describe("comparing summaries", () => {
+  it("compares every field, including ones it does not name", () => {
+    const before = manyAccounts(2).accounts;
+    const next = before.map((a) => ({ ...a, unseen: a.id === "1002" ? 3 : 0 }));
+    const merged = keepUnchanged(before, next);
+    expect(merged[1]).toBe(next[1]);
+    expect(keepUnchanged(next, next.map((a) => ({ ...a })))).toBe(next);
+  });
+});

@@ -5,15 +5,11 @@
 // accounts updates two rows, not a hundred.
 import type { AccountSummary } from "./api";
 
+/** Field by field; a field added to the summary later is compared too, and one holding an
+ *  object (never equal here) only costs the reuse, never shows a stale value. */
 function same(a: AccountSummary, b: AccountSummary): boolean {
-  return (
-    a.id === b.id &&
-    a.username === b.username &&
-    a.displayName === b.displayName &&
-    a.avatarUrl === b.avatarUrl &&
-    a.status === b.status &&
-    a.active === b.active
-  );
+  const fields = Object.keys(b) as (keyof AccountSummary)[];
+  return fields.length === Object.keys(a).length && fields.every((field) => a[field] === b[field]);
 }
 
 /**
