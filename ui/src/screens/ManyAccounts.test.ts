@@ -245,6 +245,15 @@ describe("the quick switch", () => {
     expect(document.querySelector("#quick-switch")).toBeNull();
   });
 
+  it("closes with its close button, for the mouse", async () => {
+    const { calls } = await start(manyAccounts(3));
+    await fireEvent.click(screen.getByRole("button", { name: /Switch account/ }));
+    const dialog = await screen.findByRole("dialog", { name: "Switch account" });
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Close" }));
+    expect(document.querySelector("#quick-switch")).toBeNull();
+    expect(callsTo(calls, "switch_account")).toEqual([]);
+  });
+
   it("switches on a click", async () => {
     const { calls } = await start(manyAccounts(12));
     await press("k", { code: "KeyK", ctrlKey: true });
