@@ -4,10 +4,12 @@
 // `npm run bench` prints the numbers; nothing here passes or fails.
 import { bench, describe } from "vitest";
 import { flushSync, mount } from "svelte";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import App from "../App.svelte";
 import AccountSwitcher from "../components/AccountSwitcher.svelte";
 import { filterAccounts, searchKey } from "../lib/accountSearch";
 import { translator } from "../lib/i18n";
-import { manyAccounts, switchedTo } from "../test/fixtures";
+import { appView, manyAccounts, switchedTo } from "../test/fixtures";
 import { keepUnchanged } from "../lib/reuse";
 import type { AccountSummary } from "../lib/api";
 
@@ -88,5 +90,46 @@ describe("the list's first render", () => {
       });
       flushSync();
     });
+  }
+});
+
+/** The whole window with `n` accounts and a mocked backend; each call clicks the next account
+ *  and resolves once its name is the heading. */
+function mountedWindow(n: number): () => Promise<void> {
+  let current = manyAccounts(n);
+  mockIPC((cmd, args) => {
+    if (cmd === "app_view") return appView(current);
+    if (cmd === "accounts_view") return current;
+    if (cmd === "take_notices") return [];
+    if (cmd === "switch_account") return (current = switchedTo(current, String((args as { id: string }).id)));
+    if (cmd === "plugin:event|listen") return 1;
+    return null;
+  });
+  const target = document.createElement("div");
+  document.body.append(target);
+  mount(App, { target });
+  let step = 0;
+  return async () => {
+    step = (step + 1) % n;
+    const account = current.accounts[step];
+    const row = await until(() => target.querySelector<HTMLButtonElement>(`#account-list [data-account-id="${account.id}"]`));
+    row.click();
+    await until(() => target.querySelector("#profile-display-name")?.textContent === account.displayName || null);
+  };
+}
+
+/** Polls `found` on each microtask and macrotask until it gives something. */
+async function until<T>(found: () => T | null | undefined): Promise<T> {
+  for (;;) {
+    const value = found();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+describe("the window, click to heading", () => {
+  for (const n of sizes) {
+    const next = mountedWindow(n);
+    bench(`${n} accounts`, next, { iterations: 20, warmupIterations: 3 });
   }
 });
