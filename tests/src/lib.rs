@@ -6,5 +6,6 @@ pub mod a11y;
 pub mod app;
 pub mod emulator;
 pub mod opener;
+pub mod seed;
 pub mod tray;
 pub mod webdriver;
