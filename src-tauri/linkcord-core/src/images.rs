@@ -16,6 +16,10 @@ use crate::config::Endpoints;
 /// The largest image Linkcord will keep (Discord serves at most a few MiB).
 const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
 
+/// How many images [`ImageCache::prefetch`] downloads at once: enough to fill a few dozen
+/// accounts' images in seconds, few enough not to look like a flood to the CDN.
+const PREFETCH_AT_ONCE: usize = 4;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
     #[error("{0} is not an image of Discord's CDN")]
@@ -89,6 +93,34 @@ impl ImageCache {
         std::fs::read(self.path_for(url))
             .ok()
             .and_then(|b| sniff(b).ok())
+    }
+
+    /// Whether the image at `url` is in the cache, from the file's presence alone (no read).
+    pub fn has(&self, url: &Url) -> bool {
+        self.check_cdn(url).is_ok() && self.path_for(url).is_file()
+    }
+
+    /// Downloads the images of `urls` that are not cached yet, a few at a time, so that a
+    /// later view naming them draws at once. Returns how many were fetched; a failure is
+    /// logged and skipped (the view falls back to fetching it on demand).
+    pub async fn prefetch(&self, urls: impl IntoIterator<Item = Url>) -> usize {
+        let missing: Vec<Url> = urls.into_iter().filter(|u| !self.has(u)).collect();
+        let mut fetched = 0;
+        for batch in missing.chunks(PREFETCH_AT_ONCE) {
+            let mut tasks = tokio::task::JoinSet::new();
+            for url in batch {
+                let (cache, url) = (self.clone(), url.clone());
+                tasks.spawn(async move { cache.get(&url).await });
+            }
+            while let Some(done) = tasks.join_next().await {
+                match done {
+                    Ok(Ok(_)) => fetched += 1,
+                    Ok(Err(e)) => tracing::debug!("image not prefetched: {e}"),
+                    Err(e) => tracing::debug!("image prefetch stopped: {e}"),
+                }
+            }
+        }
+        fetched
     }
 
     fn check_cdn(&self, url: &Url) -> Result<(), ImageError> {
@@ -186,6 +218,52 @@ mod tests {
         let image = c.get(&url).await.unwrap();
         assert_eq!((image.bytes, image.media_type), (png, "image/png"));
         assert!(c.cached(&url).is_some());
+    }
+
+    /// A tiny CDN on a local port that serves one PNG at any path and counts requests.
+    async fn counting_cdn() -> (Endpoints, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let served = count.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut request = [0u8; 1024];
+                let _ = socket.read(&mut request).await;
+                let body = b"\x89PNG\r\n\x1a\nrest";
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: image/png\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body).await;
+            }
+        });
+        let base = format!("http://127.0.0.1:{port}");
+        (Endpoints::new(&base, &format!("{base}/cdn")).unwrap(), count)
+    }
+
+    #[tokio::test]
+    async fn prefetch_fetches_only_what_is_missing_and_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (endpoints, requests) = counting_cdn().await;
+        let c = ImageCache::new(dir.path(), &endpoints);
+        let urls: Vec<Url> = (0..6)
+            .map(|i| endpoints.cdn_url(&format!("avatars/{i}/h{i}.png")))
+            .collect();
+        std::fs::write(c.path_for(&urls[0]), b"\x89PNG\r\n\x1a\nold").unwrap();
+
+        assert_eq!(c.prefetch(urls.clone()).await, 5, "all but the cached one");
+        assert!(urls.iter().all(|u| c.has(u)));
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 5);
+
+        assert_eq!(c.prefetch(urls).await, 0, "a second pass finds them all");
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 5);
     }
 
     #[test]

@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::AccountsError;
-use crate::discord::UserId;
+use crate::discord::{User, UserId};
 use crate::oauth::Scopes;
 
 /// The format version of `accounts.json` this build writes. A file with a higher one was
@@ -30,6 +30,14 @@ pub struct AccountEntry {
     /// The avatar hash, for CDN URLs.
     #[serde(default)]
     pub avatar: Option<String>,
+    /// The profile banner hash, for CDN URLs. Kept here (with the discriminator) so the
+    /// switchers can name every account's images from the index alone, without opening the
+    /// cache file of each one.
+    #[serde(default)]
+    pub banner: Option<String>,
+    /// `"0"` on the new username system, the legacy tag otherwise; picks the default avatar.
+    #[serde(default)]
+    pub discriminator: Option<String>,
     #[serde(default)]
     pub scopes: Scopes,
     pub status: AccountStatus,
@@ -37,6 +45,35 @@ pub struct AccountEntry {
     pub added_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// When the account was last made active (a switch or a sign-in, from any front end);
+    /// the tray lists the most recently used first. Absent in files from older versions.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+impl AccountEntry {
+    /// What the index knows of the account as a Discord user: enough for its avatar and
+    /// banner URLs (`cdn::avatar_url`, `User::view`), nothing that needs the cache.
+    pub fn as_user(&self) -> User {
+        let known = serde_json::json!({
+            "id": self.id,
+            "username": self.username,
+            "global_name": self.display_name,
+            "discriminator": self.discriminator.as_deref().unwrap_or("0"),
+            "avatar": self.avatar,
+            "banner": self.banner,
+        });
+        serde_json::from_value(known).expect("id and username are all a User needs")
+    }
+
+    /// Whether the index already shows `user` as Discord last sent it (names and images).
+    pub fn shows(&self, user: &User) -> bool {
+        self.username == user.username
+            && self.display_name == user.global_name
+            && self.avatar == user.avatar
+            && self.banner == user.banner
+            && self.discriminator.as_deref() == Some(user.discriminator.as_str())
+    }
 }
 
 /// `accounts.json`.
@@ -120,10 +157,13 @@ impl AccountIndex {
             username: who.username,
             display_name: who.display_name,
             avatar: who.avatar,
+            banner: None,
+            discriminator: None,
             scopes,
             status: AccountStatus::Ok,
             added_at: now,
             updated_at: now,
+            last_used_at: None,
         });
         self.accounts.last().expect("just pushed")
     }
@@ -135,13 +175,43 @@ impl AccountIndex {
         }
     }
 
-    /// Makes `id` the active account; false if it is not in the index.
+    /// Makes `id` the active account and records when it was used; false if it is not in
+    /// the index.
     pub fn set_active(&mut self, id: &UserId) -> bool {
-        let known = self.get(id).is_some();
-        if known {
-            self.active = Some(id.clone());
+        let Some(entry) = self.get_mut(id) else {
+            return false;
+        };
+        entry.last_used_at = Some(OffsetDateTime::now_utc());
+        self.active = Some(id.clone());
+        true
+    }
+
+    /// Takes the names and image hashes of a fresh `/users/@me` into the account's entry, so
+    /// views built from the index alone show what Discord shows. False when the account is
+    /// not listed or nothing changed.
+    pub fn remember_user(&mut self, user: &User, now: OffsetDateTime) -> bool {
+        let Some(entry) = self.get_mut(&user.id) else {
+            return false;
+        };
+        if entry.shows(user) {
+            return false;
         }
-        known
+        entry.username = user.username.clone();
+        entry.display_name = user.global_name.clone();
+        entry.avatar = user.avatar.clone();
+        entry.banner = user.banner.clone();
+        entry.discriminator = Some(user.discriminator.clone());
+        entry.updated_at = now;
+        true
+    }
+
+    /// The accounts, most recently used first; those never used (or not since this was
+    /// recorded) follow in the order they were added.
+    pub fn by_last_use(&self) -> Vec<&AccountEntry> {
+        let mut entries: Vec<&AccountEntry> = self.accounts.iter().collect();
+        // Stable: equal times (and all the `None`s) keep the index order.
+        entries.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
+        entries
     }
 
     /// Removes an account; if it was active, the first remaining one becomes active.
@@ -164,5 +234,76 @@ impl AccountIndex {
             self.active = self.accounts.first().map(|a| a.id.clone());
         }
         self.version = INDEX_VERSION;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str, avatar: Option<&str>, banner: Option<&str>) -> User {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "username": "ava", "global_name": "Ava", "discriminator": "0",
+            "avatar": avatar, "banner": banner,
+        }))
+        .unwrap()
+    }
+
+    fn index_of(ids: &[&str]) -> AccountIndex {
+        let mut index = AccountIndex::default();
+        for id in ids {
+            let who = Identity {
+                id: id.parse().unwrap(),
+                username: format!("u{id}"),
+                display_name: None,
+                avatar: None,
+            };
+            index.upsert(who, Scopes::default(), OffsetDateTime::now_utc());
+        }
+        index
+    }
+
+    fn order(index: &AccountIndex) -> Vec<String> {
+        index.by_last_use().iter().map(|e| e.id.to_string()).collect()
+    }
+
+    #[test]
+    fn the_last_used_come_first_and_the_never_used_keep_their_order() {
+        let mut index = index_of(&["11", "22", "33", "44"]);
+        assert_eq!(order(&index), ["11", "22", "33", "44"]);
+        index.set_active(&"33".parse().unwrap());
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        index.set_active(&"22".parse().unwrap());
+        assert_eq!(order(&index), ["22", "33", "11", "44"]);
+        assert!(!index.set_active(&"99".parse().unwrap()));
+    }
+
+    #[test]
+    fn a_fresh_profile_is_remembered_once_and_names_the_images() {
+        let mut index = index_of(&["11"]);
+        let fresh = user("11", Some("a_1f"), Some("b2"));
+        assert!(index.remember_user(&fresh, OffsetDateTime::now_utc()));
+        assert!(
+            !index.remember_user(&fresh, OffsetDateTime::now_utc()),
+            "nothing changed the second time"
+        );
+        let entry = &index.accounts[0];
+        assert!(entry.shows(&fresh));
+        let known = entry.as_user();
+        assert_eq!(
+            (known.avatar.as_deref(), known.banner.as_deref()),
+            (Some("a_1f"), Some("b2"))
+        );
+        assert!(!index.remember_user(&user("99", None, None), OffsetDateTime::now_utc()));
+    }
+
+    #[test]
+    fn an_index_from_an_older_version_reads_without_the_new_fields() {
+        let old = r#"{"version":1,"active":"11","accounts":[{"id":"11","username":"ava",
+            "status":"ok","addedAt":"2025-01-01T00:00:00Z","updatedAt":"2025-01-01T00:00:00Z"}]}"#;
+        let index: AccountIndex = serde_json::from_str(old).unwrap();
+        let entry = &index.accounts[0];
+        assert_eq!((entry.last_used_at, entry.banner.as_deref()), (None, None));
+        assert_eq!(entry.as_user().discriminator, "0");
     }
 }

@@ -324,8 +324,12 @@ impl Session {
         let who = identity(user);
         let ((account, new_account), warning) = self.store.update(|index| {
             let new_account = index.get(&who.id).is_none();
-            let entry = index.upsert(who, record.scopes.clone(), now).clone();
-            index.set_active(&entry.id);
+            index.upsert(who, record.scopes.clone(), now);
+            // The banner and discriminator too, so the switchers name every image from the
+            // index alone; then set_active stamps the last use.
+            index.remember_user(user, now);
+            index.set_active(&user.id);
+            let entry = index.get(&user.id).expect("just added").clone();
             (entry, new_account)
         })?;
         self.cache_snapshot(&user.id, &snapshot, now);
