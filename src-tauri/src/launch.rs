@@ -11,7 +11,7 @@ use std::process::Command;
 
 use linkcord_core::config::{CLIENT_SECRET_VAR, Environment};
 
-use crate::cli::ExitCode;
+use crate::exit::ExitCode;
 
 /// The app's file name beside `linkcord`.
 const APP: &str = if cfg!(windows) {

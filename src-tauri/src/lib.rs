@@ -9,6 +9,7 @@
 //! same rules about tokens and storage.
 
 mod cli;
+mod exit;
 mod gui;
 mod launch;
 pub mod models;

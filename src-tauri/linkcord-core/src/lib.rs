@@ -9,10 +9,13 @@
 //! - [`vault`]: tokens and the client secret in the OS keychain.
 //! - [`accounts`]: the non-secret account index and the cache used for an instant start.
 //! - [`config`]: settings and their environment overrides.
+//! - [`error_class`]: the kind of each failure, which both shells turn into exit codes or
+//!   notices.
 
 pub mod accounts;
 pub mod config;
 pub mod discord;
+pub mod error_class;
 pub mod files;
 pub mod images;
 pub mod links;

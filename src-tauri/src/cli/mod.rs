@@ -10,7 +10,6 @@ mod complete;
 mod config_cmd;
 mod context;
 mod doctor;
-mod exit;
 mod login;
 mod logout;
 mod output;
@@ -20,9 +19,10 @@ mod token;
 
 use clap::Parser;
 
+pub(crate) use crate::exit::ExitCode;
+
 pub use args::{Cli, Command};
 pub use complete::answer_completion_request;
-pub use exit::ExitCode;
 
 /// What the process should do.
 pub enum Parsed {
@@ -160,10 +160,11 @@ impl Failure {
     }
 }
 
-/// The core's errors already say what to do and carry their exit code; none holds a token.
+/// The core's errors already say what to do, and their class gives the exit code; none holds
+/// a token.
 impl From<linkcord_core::session::SessionError> for Failure {
     fn from(error: linkcord_core::session::SessionError) -> Self {
-        Self::new(ExitCode::from_code(error.exit_code()), error)
+        Self::new(error.class().into(), error)
     }
 }
 

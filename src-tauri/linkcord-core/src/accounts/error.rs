@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use crate::error_class::ErrorClass;
 use crate::oauth::OAuthError;
 use crate::vault::VaultError;
 
@@ -41,6 +42,20 @@ pub enum AccountsError {
 }
 
 impl AccountsError {
+    /// What kind of failure this is (see [`ErrorClass`]).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Io { .. } => ErrorClass::LocalFiles,
+            Self::Busy { .. } => ErrorClass::Busy,
+            Self::NoSuchAccount { .. } | Self::Ambiguous { .. } | Self::NoActiveAccount => {
+                ErrorClass::NoAccount
+            }
+            Self::NotSignedIn { .. } | Self::NeedsSignIn { .. } => ErrorClass::NeedsSignIn,
+            Self::Vault(_) => ErrorClass::KeychainUnavailable,
+            Self::OAuth(e) => e.class(),
+        }
+    }
+
     pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
         move |source| Self::Io {
             path: path.to_owned(),

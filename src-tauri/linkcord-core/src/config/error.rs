@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use crate::error_class::ErrorClass;
+
 /// Why a setting or an environment variable could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -27,4 +29,15 @@ pub enum ConfigError {
     UnknownKey(String),
     #[error("invalid value for {key}: {reason}")]
     BadValue { key: &'static str, reason: String },
+}
+
+impl ConfigError {
+    /// What kind of failure this is (see [`ErrorClass`]): the settings file that cannot be
+    /// read or written is a local file problem, anything else a value to correct.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Io { .. } => ErrorClass::LocalFiles,
+            _ => ErrorClass::BadInput,
+        }
+    }
 }

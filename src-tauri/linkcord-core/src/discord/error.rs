@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use crate::error_class::ErrorClass;
+
 /// What went wrong talking to Discord.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DiscordError {
@@ -48,6 +50,21 @@ pub enum DiscordError {
 }
 
 impl DiscordError {
+    /// What kind of failure this is (see [`ErrorClass`]). A 401 means the sign-in is gone:
+    /// the caller has already tried the refreshed token by the time it reports one.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Network(_)
+            | Self::Timeout { .. }
+            | Self::Server { .. }
+            | Self::BadResponse(_)
+            | Self::TooLarge { .. }
+            | Self::RateLimited { .. } => ErrorClass::DiscordUnreachable,
+            Self::Unauthorized => ErrorClass::NeedsSignIn,
+            Self::Api { .. } | Self::Forbidden { .. } => ErrorClass::DiscordRefused,
+        }
+    }
+
     /// The token is dead: the account needs a refresh or a new sign-in, not a retry.
     pub fn needs_sign_in(&self) -> bool {
         matches!(self, Self::Unauthorized)

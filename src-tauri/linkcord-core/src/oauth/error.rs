@@ -1,3 +1,5 @@
+use crate::error_class::ErrorClass;
+
 /// Why a sign-in, refresh or revoke did not succeed.
 ///
 /// Every message says what happened and what to do. None ever holds a token, a code, a
@@ -56,6 +58,21 @@ pub enum OAuthError {
 }
 
 impl OAuthError {
+    /// What kind of failure this is (see [`ErrorClass`]).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::AccessDenied | Self::Cancelled | Self::Timeout { .. } | Self::StateMismatch => {
+                ErrorClass::Cancelled
+            }
+            Self::InvalidGrant { .. } => ErrorClass::NeedsSignIn,
+            Self::Config(_) | Self::Listen { .. } | Self::NotACallback(_) => ErrorClass::BadInput,
+            Self::AuthorizationFailed { .. } | Self::InvalidClient | Self::Rejected { .. } => {
+                ErrorClass::DiscordRefused
+            }
+            Self::Network(_) | Self::BadResponse(_) => ErrorClass::DiscordUnreachable,
+        }
+    }
+
     /// Keeps Discord's description short and on one line, so a hostile server cannot flood a
     /// message or a log.
     pub(crate) fn clean_description(text: Option<&str>) -> Option<String> {

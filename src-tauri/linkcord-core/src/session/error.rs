@@ -1,11 +1,12 @@
 use crate::accounts::AccountsError;
 use crate::config::ConfigError;
+use crate::error_class::ErrorClass;
 use crate::discord::DiscordError;
 use crate::oauth::{OAuthError, SignInFailure};
 use crate::vault::VaultError;
 
-/// Why a flow stopped. Each variant's message says what to do; [`SessionError::exit_code`]
-/// gives the CLI's exit code (see `cli/exit.rs` and the README).
+/// Why a flow stopped. Each variant's message says what to do; [`SessionError::class`] says
+/// what kind of failure it is, from which each shell derives its exit code or notice.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     #[error(
@@ -33,24 +34,33 @@ pub enum SessionError {
 }
 
 impl SessionError {
-    /// 2 usage, 3 no such account / not signed in, 4 keychain unavailable, 5 Discord or
-    /// network error, 6 login cancelled, denied or timed out.
-    pub fn exit_code(&self) -> i32 {
+    /// What kind of failure this is; the command line's exit code and the window's error kind
+    /// are both derived from it (see [`ErrorClass`]).
+    pub fn class(&self) -> ErrorClass {
         match self {
-            Self::NoClientId | Self::Config(_) | Self::Browser(_) => 2,
-            Self::Vault(_) => 4,
-            Self::Discord(_) | Self::RevokeFailed { .. } => 5,
-            Self::OAuth(e) => oauth_code(e),
-            Self::Accounts(e) => match e {
-                AccountsError::Vault(_) => 4,
-                AccountsError::OAuth(e) => oauth_code(e),
-                AccountsError::Io { .. } | AccountsError::Busy { .. } => 5,
-                AccountsError::NoSuchAccount { .. }
-                | AccountsError::Ambiguous { .. }
-                | AccountsError::NoActiveAccount
-                | AccountsError::NotSignedIn { .. }
-                | AccountsError::NeedsSignIn { .. } => 3,
-            },
+            Self::NoClientId => ErrorClass::NotConfigured,
+            Self::Config(e) => e.class(),
+            Self::Browser(_) => ErrorClass::BadInput,
+            Self::OAuth(e) => e.class(),
+            Self::Vault(_) => ErrorClass::KeychainUnavailable,
+            Self::Accounts(e) => e.class(),
+            Self::Discord(e) => e.class(),
+            Self::RevokeFailed { .. } => ErrorClass::NotRevoked,
+        }
+    }
+}
+
+impl SessionError {
+    /// The old exit-code numbers, for the window's last reader of them until it derives its
+    /// kind from [`SessionError::class`]; to be removed. The command line uses `class`.
+    #[doc(hidden)]
+    pub fn exit_code(&self) -> i32 {
+        match self.class() {
+            ErrorClass::NotConfigured | ErrorClass::BadInput => 2,
+            ErrorClass::NoAccount | ErrorClass::NeedsSignIn => 3,
+            ErrorClass::KeychainUnavailable => 4,
+            ErrorClass::Cancelled => 6,
+            _ => 5,
         }
     }
 }
@@ -72,21 +82,5 @@ impl SessionError {
             Self::Accounts(AccountsError::Io { .. }) => SignInFailure::DataFolderUnwritable,
             _ => SignInFailure::Other,
         }
-    }
-}
-
-fn oauth_code(error: &OAuthError) -> i32 {
-    match error {
-        OAuthError::AccessDenied
-        | OAuthError::Cancelled
-        | OAuthError::Timeout { .. }
-        | OAuthError::StateMismatch => 6,
-        OAuthError::InvalidGrant { .. } => 3,
-        OAuthError::Config(_) | OAuthError::Listen { .. } | OAuthError::NotACallback(_) => 2,
-        OAuthError::AuthorizationFailed { .. }
-        | OAuthError::InvalidClient
-        | OAuthError::Rejected { .. }
-        | OAuthError::Network(_)
-        | OAuthError::BadResponse(_) => 5,
     }
 }

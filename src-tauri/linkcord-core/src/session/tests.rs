@@ -7,6 +7,7 @@ use url::Url;
 use super::*;
 use crate::config::{Environment, RedirectMode, Settings};
 use crate::discord::UserId;
+use crate::error_class::ErrorClass;
 use crate::oauth::test_server::{Seen, TestServer, token_json};
 use crate::oauth::{OAuthError, WaitOptions};
 use crate::vault::Vault;
@@ -245,7 +246,7 @@ async fn an_unreachable_discord_keeps_everything_and_offers_forget_locally() {
 
     let err = s.log_out(&id("1001")).await.unwrap_err();
     assert!(matches!(err, SessionError::RevokeFailed { .. }), "{err}");
-    assert_eq!(err.exit_code(), 5);
+    assert_eq!(err.class(), ErrorClass::NotRevoked);
     assert!(err.to_string().contains("--local"));
     assert!(
         vault.load_tokens(&id("1001")).await.unwrap().is_some(),
@@ -296,7 +297,7 @@ async fn a_denied_sign_in_stores_nothing() {
         matches!(err, SessionError::OAuth(OAuthError::AccessDenied)),
         "{err}"
     );
-    assert_eq!(err.exit_code(), 6);
+    assert_eq!(err.class(), ErrorClass::Cancelled);
     assert!(s.accounts().await.unwrap().index.accounts.is_empty());
     assert_eq!(discord.server.count("/api/oauth2/token"), 0);
 }
@@ -404,20 +405,20 @@ async fn without_a_client_id_sign_in_says_how_to_set_one() {
     let err = s.sign_in(SignInOptions::default()).await.unwrap_err();
     assert!(matches!(err, SessionError::NoClientId));
     assert!(err.to_string().contains("client-id"));
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(err.class(), ErrorClass::NotConfigured);
 }
 
 #[tokio::test]
-async fn unknown_accounts_and_a_broken_keychain_have_their_exit_codes() {
+async fn unknown_accounts_and_a_broken_keychain_have_their_classes() {
     let discord = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
     let s = session(&discord, data.path(), &Vault::in_memory("x"));
     let err = s.switch("nobody").await.unwrap_err();
-    assert_eq!(err.exit_code(), 3);
+    assert_eq!(err.class(), ErrorClass::NoAccount);
     let err = s.valid_token(&id("5")).await.unwrap_err();
-    assert_eq!(err.exit_code(), 3);
+    assert_eq!(err.class(), ErrorClass::NeedsSignIn);
     let err = SessionError::Vault(crate::vault::VaultError::Locked { reason: "x".into() });
-    assert_eq!(err.exit_code(), 4);
+    assert_eq!(err.class(), ErrorClass::KeychainUnavailable);
 }
 
 #[tokio::test]
@@ -510,7 +511,7 @@ async fn the_browser_is_told_the_outcome_once_it_is_known() {
     ));
     let (browser, page) = page_reading_browser("1002");
     let err = s.sign_in(with_browser(browser)).await.unwrap_err();
-    assert_eq!(err.exit_code(), 4, "{err}");
+    assert_eq!(err.class(), ErrorClass::KeychainUnavailable, "{err}");
     let page = page.await.unwrap();
     assert!(page.contains("keychain is unavailable or locked"), "{page}");
     assert!(!page.contains("Signed in"), "{page}");
@@ -554,7 +555,7 @@ async fn a_discord_out_of_reach_is_what_the_browser_is_told() {
     let s = Session::with_vault(env, settings, Vault::in_memory("lc-offline")).unwrap();
     let (browser, page) = page_reading_browser("1001");
     let err = s.sign_in(with_browser(browser)).await.unwrap_err();
-    assert_eq!(err.exit_code(), 5, "{err}");
+    assert_eq!(err.class(), ErrorClass::DiscordUnreachable, "{err}");
     let page = page.await.unwrap();
     assert!(page.contains("could not reach Discord"), "{page}");
     assert!(!page.contains("Signed in"), "{page}");
