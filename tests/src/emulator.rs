@@ -22,6 +22,7 @@ mod cdn;
 mod clock;
 mod config;
 mod control;
+mod control_users;
 mod faults;
 mod fixtures;
 mod images;
@@ -39,7 +40,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{DEFAULT_CLIENT_ID, EmulatorConfig, RateLimitConfig, default_redirect_uris};
 pub use faults::{FaultKind, FaultSpec};
-pub use fixtures::{Connection, FixtureUser, Fixtures, Guild, ids};
+pub use fixtures::{Connection, EditError, FixtureUser, Fixtures, Guild, ids};
 pub use pkce::{challenge_for, new_verifier};
 
 /// Everything that can go wrong while setting the emulator up. Request handling never fails
@@ -124,9 +125,15 @@ impl RunningEmulator {
         &self.state.config.client_id
     }
 
-    /// The fixture users it serves.
+    /// The fixture users as it started with them (the control endpoints may have changed
+    /// them since: see [`RunningEmulator::current_fixtures`]).
     pub fn fixtures(&self) -> &Fixtures {
-        &self.state.fixtures
+        &self.state.config.fixtures
+    }
+
+    /// The fixture users as they are now, after any change made through the control endpoints.
+    pub fn current_fixtures(&self) -> Fixtures {
+        self.state.fixtures().clone()
     }
 
     /// Stops accepting connections, lets open requests finish (hung ones are released) and

@@ -23,19 +23,21 @@ use super::state::{AppState, TokenInfo};
 const PUBLIC_CLIENT_FLAG: u32 = 1 << 8;
 
 /// The caller behind a bearer token, with what the token allows.
-struct Caller<'a> {
-    user: &'a FixtureUser,
+/// The user is a copy taken when the request arrived, so a control endpoint changing the
+/// fixtures meanwhile never waits on (or tears) an answer being built.
+struct Caller {
+    user: FixtureUser,
     token: TokenInfo,
 }
 
-impl Caller<'_> {
+impl Caller {
     fn has(&self, scope: &str) -> bool {
         self.token.grant.scopes.iter().any(|s| s == scope)
     }
 }
 
 /// Finds the live token in `Authorization: Bearer …`, or answers 401.
-fn caller<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<Caller<'a>, Response> {
+fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -46,8 +48,9 @@ fn caller<'a>(state: &'a AppState, headers: &HeaderMap) -> Result<Caller<'a>, Re
         .check_access(token.trim(), state.clock.now())
         .ok_or_else(unauthorized)?;
     let user = state
-        .fixtures
+        .fixtures()
         .user(&info.grant.user_id)
+        .cloned()
         .ok_or_else(unauthorized)?;
     Ok(Caller { user, token: info })
 }

@@ -107,7 +107,7 @@ fn authorize(state: &AppState, params: &HashMap<String, String>) -> Response {
 }
 
 fn approve(state: &AppState, approved: Approved, user_id: &str) -> Response {
-    if state.fixtures.user(user_id).is_none() {
+    if state.fixtures().user(user_id).is_none() {
         return error_page(
             StatusCode::BAD_REQUEST,
             "Unknown user",
@@ -268,7 +268,7 @@ fn consent_page(state: &AppState, params: &HashMap<String, String>) -> Response 
             )
         })
         .collect();
-    let users: String = state.fixtures.users().iter().map(user_row).collect();
+    let users: String = state.fixtures().users().iter().map(user_row).collect();
     let scopes = escape_html(params.get("scope").map_or("", String::as_str));
     // Someone trying Linkcord (`scripts/run.sh --demo`) sees this page in their own browser:
     // it says plainly that it is not Discord and what to do on it.

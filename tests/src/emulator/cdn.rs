@@ -43,8 +43,12 @@ pub(crate) async fn avatar(
     Path((user_id, file)): Path<(String, String)>,
     Query(query): Query<ImageQuery>,
 ) -> Response {
-    let known = state.fixtures.user(&user_id).and_then(|u| u.avatar());
-    serve_hashed(&state, &format!("avatars/{user_id}"), known, &file, &query).await
+    let known = state
+        .fixtures()
+        .user(&user_id)
+        .and_then(|u| u.avatar().map(str::to_owned));
+    let scope = format!("avatars/{user_id}");
+    serve_hashed(&state, &scope, known.as_deref(), &file, &query).await
 }
 
 /// `banners/{id}/…` holds both user and guild banners.
@@ -53,13 +57,16 @@ pub(crate) async fn banner(
     Path((owner_id, file)): Path<(String, String)>,
     Query(query): Query<ImageQuery>,
 ) -> Response {
-    let user_banner = state.fixtures.user(&owner_id).and_then(|u| u.banner());
-    let guild_banner = state
-        .fixtures
-        .guild_images(&owner_id)
-        .and_then(|(_, banner)| banner.as_deref());
-    let known = user_banner.or(guild_banner);
-    serve_hashed(&state, &format!("banners/{owner_id}"), known, &file, &query).await
+    let known = {
+        let fixtures = state.fixtures();
+        let user_banner = fixtures.user(&owner_id).and_then(|u| u.banner());
+        let guild_banner = fixtures
+            .guild_images(&owner_id)
+            .and_then(|(_, banner)| banner.as_deref());
+        user_banner.or(guild_banner).map(str::to_owned)
+    };
+    let scope = format!("banners/{owner_id}");
+    serve_hashed(&state, &scope, known.as_deref(), &file, &query).await
 }
 
 pub(crate) async fn icon(
@@ -68,10 +75,11 @@ pub(crate) async fn icon(
     Query(query): Query<ImageQuery>,
 ) -> Response {
     let known = state
-        .fixtures
+        .fixtures()
         .guild_images(&guild_id)
-        .and_then(|(icon, _)| icon.as_deref());
-    serve_hashed(&state, &format!("icons/{guild_id}"), known, &file, &query).await
+        .and_then(|(icon, _)| icon.clone());
+    let scope = format!("icons/{guild_id}");
+    serve_hashed(&state, &scope, known.as_deref(), &file, &query).await
 }
 
 /// `embed/avatars/{index}.png`: PNG only, `size` ignored.

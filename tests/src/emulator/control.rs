@@ -55,7 +55,7 @@ async fn config(State(state): State<AppState>) -> Response {
 /// how many connections and guilds they have.
 async fn users(State(state): State<AppState>) -> Response {
     let list: Vec<Value> = state
-        .fixtures
+        .fixtures()
         .users()
         .iter()
         .map(|u| {

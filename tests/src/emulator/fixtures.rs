@@ -91,7 +91,7 @@ pub struct Guild {
 }
 
 /// One user one can sign in as.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FixtureUser {
     pub id: String,
     pub username: String,
@@ -224,6 +224,182 @@ impl Fixtures {
     pub fn guild_images(&self, guild_id: &str) -> Option<&(Option<String>, Option<String>)> {
         self.guild_images.get(guild_id)
     }
+}
+
+/// Why a change asked of the fixtures (through the control endpoints) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("no fixture user has the id {0}")]
+    UnknownUser(String),
+    #[error("the user has no {kind} connection with the id {id}")]
+    UnknownConnection { kind: String, id: String },
+    #[error("the user is not in a guild with the id {0}")]
+    UnknownGuild(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Changes made while the emulator runs, as Discord would make them: a service linked or
+/// unlinked, a link revoked by the other side, a server joined or left, a renamed user.
+impl Fixtures {
+    fn user_mut(&mut self, id: &str) -> Result<&mut FixtureUser, EditError> {
+        self.users
+            .iter_mut()
+            .find(|u| u.id == id)
+            .ok_or_else(|| EditError::UnknownUser(id.to_owned()))
+    }
+
+    /// Links a new account; one with the same type and id is a conflict.
+    pub fn add_connection(&mut self, user: &str, connection: Connection) -> Result<(), EditError> {
+        let user = self.user_mut(user)?;
+        if user
+            .connections
+            .iter()
+            .any(|c| c.kind == connection.kind && c.id == connection.id)
+        {
+            return Err(EditError::Conflict(format!(
+                "the user already has a {} connection with the id {}",
+                connection.kind, connection.id
+            )));
+        }
+        user.connections.push(connection);
+        Ok(())
+    }
+
+    /// Sets the given fields of a connection (`{"revoked": true}`); its type and id stay.
+    pub fn patch_connection(
+        &mut self,
+        user: &str,
+        kind: &str,
+        id: &str,
+        fields: Map<String, Value>,
+    ) -> Result<Connection, EditError> {
+        if fields.contains_key("id") || fields.contains_key("type") {
+            return Err(EditError::Invalid(
+                "a connection's type and id cannot change: remove it and add another".into(),
+            ));
+        }
+        let slot = find_connection(self.user_mut(user)?, kind, id)?;
+        let patched: Connection = merged(slot, fields)?;
+        *slot = patched.clone();
+        Ok(patched)
+    }
+
+    pub fn remove_connection(&mut self, user: &str, kind: &str, id: &str) -> Result<(), EditError> {
+        let user = self.user_mut(user)?;
+        let before = user.connections.len();
+        user.connections.retain(|c| !(c.kind == kind && c.id == id));
+        if user.connections.len() == before {
+            return Err(unknown_connection(kind, id));
+        }
+        Ok(())
+    }
+
+    /// Puts the user in a guild (kept in id order, as Discord pages them).
+    pub fn add_guild(&mut self, user: &str, guild: Guild) -> Result<(), EditError> {
+        if !is_snowflake(&guild.id) {
+            return Err(EditError::Invalid(format!(
+                "guild id {:?} is not a snowflake",
+                guild.id
+            )));
+        }
+        let user = self.user_mut(user)?;
+        if user.guilds.iter().any(|g| g.id == guild.id) {
+            return Err(EditError::Conflict(format!(
+                "the user is already in guild {}",
+                guild.id
+            )));
+        }
+        user.guilds.push(guild);
+        user.guilds.sort_by_key(|g| snowflake_value(&g.id));
+        self.guild_images = index_guild_images(&self.users);
+        Ok(())
+    }
+
+    /// Sets the given fields of one of the user's guilds (`{"owner": true}`); the id stays.
+    pub fn patch_guild(
+        &mut self,
+        user: &str,
+        guild: &str,
+        fields: Map<String, Value>,
+    ) -> Result<Guild, EditError> {
+        if fields.contains_key("id") {
+            return Err(EditError::Invalid("a guild's id cannot change".into()));
+        }
+        let slot = self
+            .user_mut(user)?
+            .guilds
+            .iter_mut()
+            .find(|g| g.id == guild)
+            .ok_or_else(|| EditError::UnknownGuild(guild.to_owned()))?;
+        let patched: Guild = merged(slot, fields)?;
+        *slot = patched.clone();
+        self.guild_images = index_guild_images(&self.users);
+        Ok(patched)
+    }
+
+    pub fn remove_guild(&mut self, user: &str, guild: &str) -> Result<(), EditError> {
+        let user = self.user_mut(user)?;
+        let before = user.guilds.len();
+        user.guilds.retain(|g| g.id != guild);
+        if user.guilds.len() == before {
+            return Err(EditError::UnknownGuild(guild.to_owned()));
+        }
+        self.guild_images = index_guild_images(&self.users);
+        Ok(())
+    }
+
+    /// Sets fields of the `/users/@me` object (`username`, `global_name`, `avatar`, `email`,
+    /// ...). `null` is a value, not a removal; the id cannot change and required fields stay.
+    pub fn patch_user(
+        &mut self,
+        user: &str,
+        fields: Map<String, Value>,
+    ) -> Result<Value, EditError> {
+        if fields.contains_key("id") {
+            return Err(EditError::Invalid("a user's id cannot change".into()));
+        }
+        if fields.get("username").is_some_and(|v| !v.is_string()) {
+            return Err(EditError::Invalid("username must be a string".into()));
+        }
+        let user = self.user_mut(user)?;
+        user.user.extend(fields);
+        user.username =
+            string_field(&user.user, "username").map_err(|e| EditError::Invalid(e.to_string()))?;
+        Ok(user.me_json(true, true))
+    }
+}
+
+fn find_connection<'a>(
+    user: &'a mut FixtureUser,
+    kind: &str,
+    id: &str,
+) -> Result<&'a mut Connection, EditError> {
+    user.connections
+        .iter_mut()
+        .find(|c| c.kind == kind && c.id == id)
+        .ok_or_else(|| unknown_connection(kind, id))
+}
+
+fn unknown_connection(kind: &str, id: &str) -> EditError {
+    EditError::UnknownConnection {
+        kind: kind.to_owned(),
+        id: id.to_owned(),
+    }
+}
+
+/// `current` with `fields` laid over it, read back as the same type (so a wrong type for a
+/// field is refused rather than stored).
+fn merged<T: Serialize + serde::de::DeserializeOwned>(
+    current: &T,
+    fields: Map<String, Value>,
+) -> Result<T, EditError> {
+    let mut value = serde_json::to_value(current).expect("fixtures serialise");
+    let object = value.as_object_mut().expect("fixtures are objects");
+    object.extend(fields);
+    serde_json::from_value(value).map_err(|e| EditError::Invalid(e.to_string()))
 }
 
 #[derive(Deserialize)]

@@ -16,7 +16,7 @@ use super::faults::{self, FaultKind};
 use super::ratelimit::{add_headers, too_many_requests};
 use super::replies::api_error;
 use super::state::AppState;
-use super::{EmulatorError, api, authorize, cdn, control, oauth};
+use super::{EmulatorError, api, authorize, cdn, control, control_users, oauth};
 
 pub(crate) fn router(state: AppState) -> Router {
     let discord = Router::new()
@@ -40,6 +40,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), emulate));
     discord
         .merge(control::routes())
+        .merge(control_users::routes())
         .fallback(not_found)
         .with_state(state)
 }

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Instant, SystemTime};
 
 use rand::Rng;
@@ -29,7 +29,8 @@ pub(crate) struct AppState(Arc<Inner>);
 
 pub(crate) struct Inner {
     pub config: EmulatorConfig,
-    pub fixtures: Fixtures,
+    /// The users as they are now: the control endpoints change them while the emulator runs.
+    pub fixtures: RwLock<Fixtures>,
     pub addr: SocketAddr,
     pub clock: Clock,
     pub auth: Mutex<AuthStore>,
@@ -58,7 +59,7 @@ impl AppState {
         let limiter = RateLimiter::new(config.rate_limit);
         Self(Arc::new(Inner {
             config,
-            fixtures,
+            fixtures: RwLock::new(fixtures),
             addr,
             clock: Clock::default(),
             auth: Mutex::new(AuthStore::default()),
@@ -72,6 +73,14 @@ impl AppState {
 
     pub(crate) fn auth(&self) -> MutexGuard<'_, AuthStore> {
         self.auth.lock().expect("auth lock")
+    }
+
+    pub(crate) fn fixtures(&self) -> RwLockReadGuard<'_, Fixtures> {
+        self.fixtures.read().expect("fixtures lock")
+    }
+
+    pub(crate) fn fixtures_mut(&self) -> RwLockWriteGuard<'_, Fixtures> {
+        self.fixtures.write().expect("fixtures lock")
     }
 
     pub(crate) fn stats(&self) -> MutexGuard<'_, Stats> {
