@@ -27,6 +27,7 @@ mod tests;
 
 pub use cache::{AccountCache, CacheKind, CachedDoc};
 pub use error::AccountsError;
+pub(crate) use lock::FileLock;
 pub use index::{AccountEntry, AccountIndex, AccountStatus, INDEX_VERSION, Identity};
 pub use refresh::{HeldAccount, REFRESH_MARGIN, RefreshCoordinator};
 pub use store::{AccountStore, IndexWarning, Loaded};

@@ -13,6 +13,7 @@
 //!   notices.
 
 pub mod accounts;
+pub mod changes;
 pub mod config;
 pub mod discord;
 pub mod error_class;

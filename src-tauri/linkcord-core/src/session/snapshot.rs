@@ -75,6 +75,10 @@ impl Session {
     /// Writes the three parts of a snapshot to the cache in one write. A cache that cannot be
     /// written is logged, not fatal: the fresh data is still shown.
     pub(super) fn cache_snapshot(&self, account: &UserId, snapshot: &Snapshot, at: OffsetDateTime) {
+        // What changed since the cached snapshot is recorded around this write (issue 12).
+        let recording = crate::changes::Recording::begin(self.account_store(), account, || {
+            self.cached_snapshot(account).ok().flatten().map(|c| c.snapshot)
+        });
         let result = (|| -> Result<(), String> {
             let docs = [
                 (CacheKind::Profile, to_json(&snapshot.user)?),
@@ -88,6 +92,7 @@ impl Session {
         if let Err(e) = result {
             tracing::warn!("could not cache the snapshot of account {account}: {e}");
         }
+        recording.finish(snapshot, at);
     }
 }
 
