@@ -13,4 +13,7 @@ mod settings;
 pub use endpoints::Endpoints;
 pub use environment::{APP_IDENTIFIER, CLIENT_SECRET_VAR, Environment};
 pub use error::ConfigError;
-pub use settings::{DEFAULT_PORT, DEFAULT_SCOPES, RedirectMode, Settings, SettingsKey};
+pub use settings::{
+    DEFAULT_PORT, DEFAULT_REFRESH_MINUTES, DEFAULT_SCOPES, MIN_REFRESH_MINUTES, NotifySettings,
+    RedirectMode, Settings, SettingsKey,
+};

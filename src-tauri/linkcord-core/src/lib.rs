@@ -9,6 +9,7 @@
 //! - [`vault`]: tokens and the client secret in the OS keychain.
 //! - [`accounts`]: the non-secret account index and the cache used for an instant start.
 //! - [`config`]: settings and their environment overrides.
+//! - [`schedule`]: when each account is refreshed in the background.
 //! - [`error_class`]: the kind of each failure, which both shells turn into exit codes or
 //!   notices.
 
@@ -21,6 +22,7 @@ pub mod files;
 pub mod images;
 pub mod links;
 pub mod oauth;
+pub mod schedule;
 pub mod secret;
 pub mod session;
 pub mod vault;

@@ -24,7 +24,7 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     #[error(
-        "unknown setting '{0}'; known settings: client-id, client-secret, redirect, port, scopes, language"
+        "unknown setting '{0}'; known settings: client-id, client-secret, redirect, port, scopes, language, refresh-minutes, notify-sign-in, notify-revoked"
     )]
     UnknownKey(String),
     #[error("invalid value for {key}: {reason}")]

@@ -49,6 +49,36 @@ pub struct Settings {
     pub scopes: Vec<String>,
     /// `en` or `fr`; `None` follows the system.
     pub language: Option<String>,
+    /// Minutes between two background refreshes of each account while the app runs; 0 turns
+    /// them off. See `schedule.rs` for how they are spread.
+    pub refresh_minutes: u32,
+    /// Which desktop notifications are shown, per kind.
+    pub notify: NotifySettings,
+}
+
+/// The shortest background refresh interval accepted, in minutes: a few requests per account
+/// every five minutes stays far below Discord's rate limits.
+pub const MIN_REFRESH_MINUTES: u32 = 5;
+/// The default background refresh interval, in minutes.
+pub const DEFAULT_REFRESH_MINUTES: u32 = 30;
+
+/// The desktop notification switches, one per kind of change that needs the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default, rename_all = "camelCase")]
+pub struct NotifySettings {
+    /// An account needs to be signed in again.
+    pub sign_in: bool,
+    /// A linked account (connection) was revoked.
+    pub revoked: bool,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        Self {
+            sign_in: true,
+            revoked: true,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -59,6 +89,8 @@ impl Default for Settings {
             port: DEFAULT_PORT,
             scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
             language: None,
+            refresh_minutes: DEFAULT_REFRESH_MINUTES,
+            notify: NotifySettings::default(),
         }
     }
 }
@@ -72,6 +104,9 @@ pub enum SettingsKey {
     Port,
     Scopes,
     Language,
+    RefreshMinutes,
+    NotifySignIn,
+    NotifyRevoked,
 }
 
 impl std::str::FromStr for SettingsKey {
@@ -84,6 +119,9 @@ impl std::str::FromStr for SettingsKey {
             "port" => Self::Port,
             "scopes" => Self::Scopes,
             "language" => Self::Language,
+            "refresh-minutes" => Self::RefreshMinutes,
+            "notify-sign-in" => Self::NotifySignIn,
+            "notify-revoked" => Self::NotifyRevoked,
             other => return Err(ConfigError::UnknownKey(other.to_owned())),
         })
     }
@@ -179,6 +217,13 @@ impl Settings {
                     }
                 }
             }
+            SettingsKey::RefreshMinutes => self.refresh_minutes = parse_minutes(value)?,
+            SettingsKey::NotifySignIn => {
+                self.notify.sign_in = parse_switch("notify-sign-in", value)?
+            }
+            SettingsKey::NotifyRevoked => {
+                self.notify.revoked = parse_switch("notify-revoked", value)?
+            }
             SettingsKey::ClientSecret => {
                 return Err(ConfigError::BadValue {
                     key: "client-secret",
@@ -217,9 +262,41 @@ impl Settings {
             SettingsKey::Port => Some(self.port.to_string()),
             SettingsKey::Scopes => Some(self.scopes.join(" ")),
             SettingsKey::Language => Some(self.language.clone().unwrap_or_else(|| "system".into())),
+            SettingsKey::RefreshMinutes => Some(self.refresh_minutes.to_string()),
+            SettingsKey::NotifySignIn => Some(switch_text(self.notify.sign_in).into()),
+            SettingsKey::NotifyRevoked => Some(switch_text(self.notify.revoked).into()),
             SettingsKey::ClientSecret => None,
         }
     }
+}
+
+/// `0` (off) or a number of minutes from [`MIN_REFRESH_MINUTES`] to a day.
+fn parse_minutes(value: &str) -> Result<u32, ConfigError> {
+    match value.parse::<u32>() {
+        Ok(0) => Ok(0),
+        Ok(n) if (MIN_REFRESH_MINUTES..=24 * 60).contains(&n) => Ok(n),
+        _ => Err(ConfigError::BadValue {
+            key: "refresh-minutes",
+            reason: format!(
+                "'{value}' is not 0 (off) or a number of minutes from {MIN_REFRESH_MINUTES} to 1440"
+            ),
+        }),
+    }
+}
+
+fn parse_switch(key: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        other => Err(ConfigError::BadValue {
+            key,
+            reason: format!("'{other}' is neither 'on' nor 'off'"),
+        }),
+    }
+}
+
+fn switch_text(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
 }
 
 #[cfg(test)]
@@ -236,6 +313,21 @@ mod tests {
         s.set(SettingsKey::Port, "0").unwrap();
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
+    }
+
+    #[test]
+    fn background_refresh_and_notifications_are_settings() {
+        let mut s = Settings::default();
+        assert_eq!(s.get(SettingsKey::RefreshMinutes).unwrap(), "30");
+        assert_eq!(s.get(SettingsKey::NotifySignIn).unwrap(), "on");
+        s.set(SettingsKey::RefreshMinutes, "0").unwrap();
+        s.set(SettingsKey::NotifyRevoked, "off").unwrap();
+        assert_eq!(s.refresh_minutes, 0);
+        assert!(!s.notify.revoked && s.notify.sign_in);
+        // A file from before these settings gets the defaults.
+        let old: Settings = serde_json::from_str(r#"{"port": 1234}"#).unwrap();
+        assert_eq!(old.refresh_minutes, DEFAULT_REFRESH_MINUTES);
+        assert_eq!(old.notify, NotifySettings::default());
     }
 
     #[test]
@@ -285,6 +377,9 @@ mod tests {
         assert!(s.set(SettingsKey::Redirect, "carrier-pigeon").is_err());
         assert!(s.set(SettingsKey::Scopes, "email guilds").is_err());
         assert!(s.set(SettingsKey::Language, "de").is_err());
+        assert!(s.set(SettingsKey::RefreshMinutes, "1").is_err());
+        assert!(s.set(SettingsKey::RefreshMinutes, "1441").is_err());
+        assert!(s.set(SettingsKey::NotifyRevoked, "maybe").is_err());
         assert_eq!(s, Settings::default(), "a refused value changes nothing");
         assert!("colour".parse::<SettingsKey>().is_err());
     }
