@@ -5,6 +5,7 @@
 pub mod a11y;
 pub mod app;
 pub mod emulator;
+pub mod notifications;
 pub mod opener;
 pub mod seed;
 pub mod tray;
