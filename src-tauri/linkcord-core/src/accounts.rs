@@ -4,9 +4,9 @@
 //! Files under the data dir (never a token in any of them):
 //!
 //! - `accounts.json`: the index (version, accounts, active account), see [`AccountIndex`].
-//! - `cache/<user id>.json`: the last profile, connections and guilds as opaque JSON with the
-//!   time they were fetched, see [`AccountCache`]. The `discord` module's types are serialised
-//!   into it; this module does not need to know their shape.
+//! - `cache/<user id>.json`: the last profile, connections and guilds as Discord sent them,
+//!   with the time they were fetched, see [`AccountCache`]. They are encoded and decoded in
+//!   `cache.rs` alone, into the `discord` module's types ([`CachedSnapshot`]).
 //! - `cache/images/`: downloaded avatars and icons.
 //! - `locks/<user id>.lock`, `locks/<user id>.cache.lock`, `locks/index.lock`: cross-process
 //!   locks (GUI and CLI share files). Kept when an account is removed: see
@@ -25,7 +25,7 @@ mod store;
 #[cfg(test)]
 mod tests;
 
-pub use cache::{AccountCache, CacheKind, CachedDoc};
+pub use cache::{AccountCache, CacheKind, CachedDoc, CachedSnapshot};
 pub use error::AccountsError;
 pub(crate) use lock::FileLock;
 pub use index::{AccountEntry, AccountIndex, AccountStatus, INDEX_VERSION, Identity};

@@ -8,6 +8,7 @@
 mod browser;
 mod error;
 mod flows;
+mod quick;
 mod snapshot;
 #[cfg(test)]
 mod tests;
@@ -15,4 +16,6 @@ mod tests;
 pub use browser::{BrowserLaunch, Opener, UrlSink};
 pub use error::SessionError;
 pub use flows::{LoggedOut, Session, SignInOptions, SignedIn};
-pub use snapshot::CachedSnapshot;
+pub use crate::accounts::CachedSnapshot;
+pub use quick::stored_token;
+pub use snapshot::{Freshness, SnapshotOutcome};

@@ -9,7 +9,6 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use linkcord_core::accounts::CachedDoc;
 use serde::Serialize;
 use serde_json::json;
 
@@ -84,13 +83,13 @@ pub fn isolate(text: &str) -> String {
     format!("\u{2068}{text}\u{2069}")
 }
 
-/// When a cached document was fetched, as RFC 3339 (its own serialised form, which saves this
-/// crate a dependency on `time`).
-pub fn fetched_at(doc: &CachedDoc) -> String {
-    serde_json::to_value(doc)
-        .ok()
-        .and_then(|v| v.get("fetchedAt")?.as_str().map(whole_seconds))
-        .unwrap_or_else(|| "an unknown time".into())
+/// A moment shown to a person: RFC 3339 in UTC, to the second.
+pub fn timestamp(at: time::OffsetDateTime) -> String {
+    let text = at
+        .to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "an unknown time".into());
+    whole_seconds(&text)
 }
 
 /// `2026-11-25T19:12:55.141Z` → `2026-11-25T19:12:55Z`: fractions are noise to a person.

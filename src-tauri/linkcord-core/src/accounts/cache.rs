@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::index::Identity;
-use crate::discord::UserId;
+use crate::discord::{Snapshot, User, UserId};
 
 /// The format version of `cache/<user id>.json`.
 pub const CACHE_VERSION: u32 = 1;
@@ -15,7 +15,17 @@ pub enum CacheKind {
     Guilds,
 }
 
-/// One cached answer from Discord, as opaque JSON, with when it was fetched.
+/// A snapshot and when it was fetched from Discord: what the cache gives back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedSnapshot {
+    pub snapshot: Snapshot,
+    pub fetched_at: OffsetDateTime,
+}
+
+/// One cached answer from Discord, as Discord's JSON, with when it was fetched. It is decoded
+/// only here ([`AccountCache::snapshot`], [`AccountCache::user`]), so a part written by an
+/// older or newer Linkcord that no longer decodes reads as missing instead of spoiling the
+/// file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CachedDoc {
@@ -66,21 +76,64 @@ impl AccountCache {
         *slot = Some(doc);
     }
 
-    /// Who this cache is about, from the cached profile (a `/users/@me` answer) when it has
-    /// one; else only the id. Used to rebuild a damaged index.
-    pub(crate) fn identity(&self) -> Identity {
-        let field = |name: &str| {
-            self.profile
-                .as_ref()
-                .and_then(|p| p.value.get(name))
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
+    /// The whole snapshot, when all three parts are cached and decode; dated by its oldest
+    /// part.
+    pub fn snapshot(&self) -> Option<CachedSnapshot> {
+        let (profile, connections, guilds) = (
+            self.profile.as_ref()?,
+            self.connections.as_ref()?,
+            self.guilds.as_ref()?,
+        );
+        let snapshot = Snapshot {
+            user: decode(profile)?,
+            connections: decode(connections)?,
+            guilds: decode(guilds)?,
         };
+        Some(CachedSnapshot {
+            snapshot,
+            fetched_at: profile
+                .fetched_at
+                .min(connections.fetched_at)
+                .min(guilds.fetched_at),
+        })
+    }
+
+    /// The cached `/users/@me`, without decoding the servers and connections.
+    pub fn user(&self) -> Option<User> {
+        decode(self.profile.as_ref()?)
+    }
+
+    /// The three parts of `snapshot` as cache documents, in the form [`AccountCache::set`]
+    /// takes.
+    pub(crate) fn docs_of(snapshot: &Snapshot) -> Vec<(CacheKind, serde_json::Value)> {
+        let encode = |value: serde_json::Result<serde_json::Value>| {
+            value.expect("Discord's models serialise to JSON")
+        };
+        vec![
+            (CacheKind::Profile, encode(serde_json::to_value(&snapshot.user))),
+            (
+                CacheKind::Connections,
+                encode(serde_json::to_value(&snapshot.connections)),
+            ),
+            (CacheKind::Guilds, encode(serde_json::to_value(&snapshot.guilds))),
+        ]
+    }
+
+    /// Who this cache is about, from the cached profile when it has one; else only the id.
+    /// Used to rebuild a damaged index.
+    pub(crate) fn identity(&self) -> Identity {
+        let user = self.user();
         Identity {
             id: self.id.clone(),
-            username: field("username").unwrap_or_else(|| self.id.to_string()),
-            display_name: field("global_name"),
-            avatar: field("avatar"),
+            username: user
+                .as_ref()
+                .map_or_else(|| self.id.to_string(), |u| u.username.clone()),
+            display_name: user.as_ref().and_then(|u| u.global_name.clone()),
+            avatar: user.and_then(|u| u.avatar),
         }
     }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(doc: &CachedDoc) -> Option<T> {
+    serde_json::from_value(doc.value.clone()).ok()
 }

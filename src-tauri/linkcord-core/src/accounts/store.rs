@@ -140,6 +140,16 @@ impl AccountStore {
         self.load_locked()
     }
 
+    /// The index as it is on disk, without repairing it or taking a lock: `None` when it is
+    /// missing, damaged or newer than this build. For read-only fast paths, which then leave
+    /// any repair to [`AccountStore::load`].
+    pub fn peek(&self) -> Option<AccountIndex> {
+        match self.read_index() {
+            Ok(Read::Good(index)) => Some(index),
+            _ => None,
+        }
+    }
+
     /// Reads, changes and writes the index under the cross-process index lock, so a GUI and a
     /// CLI changing it at once do not lose each other's change.
     pub fn update<R>(
@@ -314,8 +324,19 @@ impl AccountStore {
         }
     }
 
+    /// Stores a snapshot fetched from Discord in the account's cache, in one write.
+    pub fn write_snapshot(
+        &self,
+        id: &UserId,
+        snapshot: &crate::discord::Snapshot,
+        fetched_at: OffsetDateTime,
+    ) -> Result<(), AccountsError> {
+        self.write_cache_docs(id, AccountCache::docs_of(snapshot), fetched_at)
+    }
+
     /// Stores one freshly fetched document in the account's cache.
-    pub fn write_cache(
+    #[cfg(test)]
+    pub(crate) fn write_cache(
         &self,
         id: &UserId,
         kind: CacheKind,
@@ -332,7 +353,7 @@ impl AccountStore {
     /// happen under the account's cache lock, and a document already cached from a later
     /// fetch is kept rather than replaced by this older answer. An account the index no
     /// longer lists was removed meanwhile: nothing is written, so its cache does not return.
-    pub fn write_cache_docs(
+    pub(crate) fn write_cache_docs(
         &self,
         id: &UserId,
         docs: impl IntoIterator<Item = (CacheKind, serde_json::Value)>,

@@ -3,24 +3,60 @@
 //! The CLI (`profile`, `connections`, `guilds`) and the window both need "fresh if possible,
 //! the cache otherwise", with the same token handling: a valid token, one retry with a
 //! refreshed token after a 401, and the cache written only from a complete answer, so a
-//! failed refresh never damages what was there.
+//! failed refresh never damages what was there. [`Session::snapshot`] is that call;
+//! [`Session::refresh_snapshot`] is its fresh half alone, for callers that show the cache
+//! themselves (the window draws it first, then refreshes).
 
 use time::OffsetDateTime;
 
 use super::{Session, SessionError};
-use crate::accounts::CacheKind;
-use crate::discord::{DiscordError, Snapshot, UserId};
+use crate::accounts::{AccountEntry, CachedSnapshot};
+use crate::discord::{DiscordError, Snapshot, SnapshotView, UserId, UserView};
 
-/// A snapshot and when it was fetched from Discord.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CachedSnapshot {
-    pub snapshot: Snapshot,
-    pub fetched_at: OffsetDateTime,
+/// What [`Session::snapshot`] found: the data, and whether it is fresh.
+#[derive(Debug)]
+pub struct SnapshotOutcome {
+    pub data: CachedSnapshot,
+    pub freshness: Freshness,
+}
+
+/// Where the data of a [`SnapshotOutcome`] came from.
+#[derive(Debug)]
+pub enum Freshness {
+    /// Fetched from Discord just now (and cached).
+    Fresh,
+    /// The last cached copy, because Discord could not answer; `because` says why (its
+    /// class is one whose [`cache_can_stand_in`](crate::error_class::ErrorClass::cache_can_stand_in)
+    /// is true).
+    Cached { because: SessionError },
 }
 
 impl Session {
+    /// Fresh data from Discord if it answers, else the cached copy when the failure allows it
+    /// (Discord unreachable, not a refused sign-in). Fails when neither is available.
+    pub async fn snapshot(&self, account: &UserId) -> Result<SnapshotOutcome, SessionError> {
+        let because = match self.refresh_snapshot(account).await {
+            Ok(data) => {
+                return Ok(SnapshotOutcome {
+                    data,
+                    freshness: Freshness::Fresh,
+                });
+            }
+            Err(e) if e.class().cache_can_stand_in() => e,
+            Err(e) => return Err(e),
+        };
+        match self.cached_snapshot(account) {
+            Ok(Some(data)) => Ok(SnapshotOutcome {
+                data,
+                freshness: Freshness::Cached { because },
+            }),
+            _ => Err(because),
+        }
+    }
+
     /// Fetches profile, connections and servers of `account` from Discord (concurrently),
-    /// then caches them. After a 401 the token is refreshed once and the fetch retried.
+    /// then caches them. After a 401 the token is refreshed once and the fetch retried; a
+    /// second 401 means the sign-in is gone.
     pub async fn refresh_snapshot(&self, account: &UserId) -> Result<CachedSnapshot, SessionError> {
         let token = self.valid_token(account).await?;
         let discord = self.discord()?;
@@ -45,57 +81,30 @@ impl Session {
         &self,
         account: &UserId,
     ) -> Result<Option<CachedSnapshot>, SessionError> {
-        let (Some(cache), _) = self.account_store().read_cache(account)? else {
-            return Ok(None);
-        };
-        let parts = (
-            cache.get(CacheKind::Profile),
-            cache.get(CacheKind::Connections),
-            cache.get(CacheKind::Guilds),
-        );
-        let (Some(profile), Some(connections), Some(guilds)) = parts else {
-            return Ok(None);
-        };
-        let decoded = (|| {
-            Some(Snapshot {
-                user: serde_json::from_value(profile.value.clone()).ok()?,
-                connections: serde_json::from_value(connections.value.clone()).ok()?,
-                guilds: serde_json::from_value(guilds.value.clone()).ok()?,
-            })
-        })();
-        Ok(decoded.map(|snapshot| CachedSnapshot {
-            snapshot,
-            fetched_at: profile
-                .fetched_at
-                .min(connections.fetched_at)
-                .min(guilds.fetched_at),
-        }))
+        let (cache, _) = self.account_store().read_cache(account)?;
+        Ok(cache.and_then(|c| c.snapshot()))
     }
 
-    /// Writes the three parts of a snapshot to the cache in one write. A cache that cannot be
-    /// written is logged, not fatal: the fresh data is still shown.
+    /// The snapshot as both shells show it, for the account it belongs to. Without the
+    /// `identify.premium` scope Discord always says "no Nitro", so that is shown as unknown.
+    pub fn view(&self, account: &AccountEntry, snapshot: &Snapshot) -> SnapshotView {
+        let mut view = snapshot.view(&self.environment().endpoints);
+        view.user
+            .hide_unproven_premium(account.scopes.contains(UserView::PREMIUM_SCOPE));
+        view
+    }
+
+    /// The one place where a snapshot fresh from Discord replaces the cached one (after a
+    /// refresh and after a sign-in). A cache that cannot be written is logged, not fatal: the
+    /// fresh data is still shown.
     pub(super) fn cache_snapshot(&self, account: &UserId, snapshot: &Snapshot, at: OffsetDateTime) {
         // What changed since the cached snapshot is recorded around this write (issue 12).
         let recording = crate::changes::Recording::begin(self.account_store(), account, || {
             self.cached_snapshot(account).ok().flatten().map(|c| c.snapshot)
         });
-        let result = (|| -> Result<(), String> {
-            let docs = [
-                (CacheKind::Profile, to_json(&snapshot.user)?),
-                (CacheKind::Connections, to_json(&snapshot.connections)?),
-                (CacheKind::Guilds, to_json(&snapshot.guilds)?),
-            ];
-            self.account_store()
-                .write_cache_docs(account, docs, at)
-                .map_err(|e| e.to_string())
-        })();
-        if let Err(e) = result {
+        if let Err(e) = self.account_store().write_snapshot(account, snapshot, at) {
             tracing::warn!("could not cache the snapshot of account {account}: {e}");
         }
         recording.finish(snapshot, at);
     }
-}
-
-fn to_json(value: &impl serde::Serialize) -> Result<serde_json::Value, String> {
-    serde_json::to_value(value).map_err(|e| e.to_string())
 }

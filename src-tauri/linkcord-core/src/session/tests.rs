@@ -726,3 +726,66 @@ async fn logging_out_while_another_process_refreshes_revokes_the_newest_pair() {
         "revoked {revoked:?}"
     );
 }
+
+/// The same data dir and keychain, with Discord at an address where nothing listens.
+fn offline_twin(data: &Path, vault: &Vault) -> Session {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("LINKCORD_DISCORD_URL", url),
+        ("LINKCORD_DATA_DIR", data.display().to_string()),
+        ("LINKCORD_CLIENT_ID", "4242".to_owned()),
+    ]);
+    let env = Environment::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    Session::with_vault(env, Settings::default(), vault.clone()).unwrap()
+}
+
+#[tokio::test]
+async fn a_snapshot_is_fresh_when_discord_answers_and_cached_with_the_reason_when_it_cannot() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let vault = Vault::in_memory("lc-snapshot");
+    let s = session(&discord, data.path(), &vault);
+    s.sign_in(options("1001")).await.unwrap();
+
+    let fresh = s.snapshot(&id("1001")).await.unwrap();
+    assert!(matches!(fresh.freshness, Freshness::Fresh));
+    assert_eq!(fresh.data.snapshot.user.username, "alice");
+
+    let offline = offline_twin(data.path(), &vault);
+    let cached = offline.snapshot(&id("1001")).await.unwrap();
+    let Freshness::Cached { because } = &cached.freshness else {
+        panic!("expected the cache, got {:?}", cached.freshness);
+    };
+    assert_eq!(because.class(), ErrorClass::DiscordUnreachable, "{because}");
+    assert_eq!(cached.data, fresh.data, "the cache holds the fresh answer");
+
+    // A sign-in that is gone is never hidden behind the cache.
+    vault.delete_tokens(&id("1001")).await.unwrap();
+    let err = offline.snapshot(&id("1001")).await.unwrap_err();
+    assert_eq!(err.class(), ErrorClass::NeedsSignIn, "{err}");
+
+    // Nor does an unreachable Discord stand in for a cache that is not there.
+    std::fs::remove_file(s.account_store().cache_path(&id("1001"))).unwrap();
+    s.sign_in(options("1001")).await.unwrap();
+    std::fs::remove_file(s.account_store().cache_path(&id("1001"))).unwrap();
+    let err = offline.snapshot(&id("1001")).await.unwrap_err();
+    assert_eq!(err.class(), ErrorClass::DiscordUnreachable, "{err}");
+}
+
+#[tokio::test]
+async fn both_shells_see_nitro_as_unknown_without_the_premium_scope() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = session(&discord, data.path(), &Vault::in_memory("lc-view"));
+    let signed = s.sign_in(options("1001")).await.unwrap();
+    let data = s.cached_snapshot(&id("1001")).unwrap().unwrap();
+    let view = s.view(&signed.account, &data.snapshot);
+    assert_eq!(view.user.premium, crate::discord::Premium::Unknown);
+    assert_eq!(
+        data.snapshot.view(&s.environment().endpoints).user.premium,
+        crate::discord::Premium::None,
+        "what Discord said without the scope"
+    );
+}
