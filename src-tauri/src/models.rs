@@ -52,6 +52,11 @@ pub struct AccountSummary {
     pub avatar_url: Option<String>,
     pub status: AccountStatus,
     pub active: bool,
+    /// The account's place in the most-recently-used order: 0 for the account used last
+    /// (made active by a switch or a sign-in, in the window, the tray, a link or the command
+    /// line), then the others; accounts never used since Linkcord recorded it come last, in
+    /// the order they were added. The tray lists accounts in this order.
+    pub recent_rank: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -89,8 +94,6 @@ pub enum SignInStatus {
         #[serde(rename = "authorizeUrl")]
         authorize_url: String,
     },
-    /// Discord sent the browser back; tokens and profile are being fetched.
-    Finishing,
     Done {
         account: UserId,
     },
@@ -154,7 +157,6 @@ pub struct Notice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoticeKind {
-    Info,
     Error,
 }
 
@@ -165,40 +167,47 @@ impl Notice {
             message: message.to_string(),
         }
     }
-
-    pub fn info(message: impl std::fmt::Display) -> Self {
-        Self {
-            kind: NoticeKind::Info,
-            message: message.to_string(),
-        }
-    }
 }
 
 /// A command's failure as the UI receives it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CommandError {
-    /// What happened and what to do, in words for the user.
+    /// What happened and what to do, in words for the user, in the window's language.
     pub message: String,
     pub kind: ErrorKind,
+    /// The precise failure in the core's words (English, written for a terminal), for a
+    /// "details" line; null when the message says it all.
+    pub detail: Option<String>,
 }
 
-/// What kind of failure, so the window can offer the right way out.
+/// What kind of failure, so the window can offer the right way out. Derived from the core's
+/// `ErrorClass` in one place (`gui/errors.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorKind {
-    /// A value the user typed is not valid.
+    /// A value the user typed or a link or setting is not valid.
     InvalidInput,
+    /// No Discord application is set up yet: the setup screen is the way out.
+    NotConfigured,
     /// No such account (e.g. a link naming an unknown account).
     NotFound,
     /// The keychain is missing, locked or refusing.
     Keychain,
-    /// Discord could not be reached or refused.
+    /// Discord could not be reached (the cached data stands in).
     Discord,
+    /// Discord answered and refused; retrying the same will not help.
+    DiscordRefused,
     /// Log-out could not tell Discord; the window offers "forget on this computer".
     RevokeFailed,
     /// The account must sign in again.
     NeedsSignIn,
+    /// The sign-in was cancelled, denied or timed out.
+    Cancelled,
+    /// Another Linkcord process held the account's files for too long.
+    Busy,
+    /// Linkcord's own files could not be read or written.
+    Files,
     Other,
 }
 
@@ -212,7 +221,11 @@ impl CommandError {
             Some(first) => first.to_uppercase().chain(chars).collect(),
             None => text,
         };
-        Self { message, kind }
+        Self {
+            message,
+            kind,
+            detail: None,
+        }
     }
 }
 

@@ -245,7 +245,10 @@ mod tests {
             }
         });
         let base = format!("http://127.0.0.1:{port}");
-        (Endpoints::new(&base, &format!("{base}/cdn")).unwrap(), count)
+        (
+            Endpoints::new(&base, &format!("{base}/cdn")).unwrap(),
+            count,
+        )
     }
 
     #[tokio::test]

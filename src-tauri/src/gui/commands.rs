@@ -1,11 +1,13 @@
-//! The IPC commands the window calls. Each is a thin call into the modules beside it, which
-//! use `linkcord-core`; none returns a token.
+//! The IPC commands the window calls. Each is a thin call into the modules beside it (the
+//! actions the tray and links share are in `actions.rs`), which use `linkcord-core`; none
+//! returns a token.
 
 use linkcord_core::config::{Settings, SettingsKey};
 use linkcord_core::discord::UserId;
+use linkcord_core::session::SessionError;
 use tauri::{AppHandle, State};
 
-use super::{AppState, accounts, signin};
+use super::{AppState, accounts, actions, errors, os_links, signin};
 use crate::models::{
     AccountsView, AppView, CommandError, ErrorKind, Notice, Screen, SetupInput, SetupPreview,
     SignInStatus,
@@ -20,7 +22,7 @@ pub async fn app_view(app: AppHandle, state: State<'_, AppState>) -> Result<AppV
 /// The notices waiting for the window, oldest first.
 #[tauri::command]
 pub fn take_notices(state: State<'_, AppState>) -> Vec<Notice> {
-    state.take_notices()
+    state.notices.take()
 }
 
 /// Checks the setup screen as the user types: the redirect URI to register, or what is wrong.
@@ -50,8 +52,8 @@ pub async fn save_setup(
     if let Some(secret) = input.client_secret.as_deref() {
         store_secret(&state, secret).await?;
     }
-    state.replace_settings(settings).await?;
-    super::links::register_oauth_scheme(&app);
+    state.config.replace_settings(settings).await?;
+    os_links::register_oauth_scheme(&app);
     view(&app, &state).await
 }
 
@@ -61,12 +63,12 @@ pub async fn set_language(
     state: State<'_, AppState>,
     language: Option<String>,
 ) -> Result<AppView, CommandError> {
-    let mut settings = state.settings();
+    let mut settings = state.config.settings();
     settings.set(
         SettingsKey::Language,
         language.as_deref().unwrap_or("system"),
     )?;
-    state.replace_settings(settings).await?;
+    state.config.replace_settings(settings).await?;
     // `view` below rebuilds the accounts from disk; republishing also relabels the tray.
     let _ = super::accounts::publish(&app).await;
     view(&app, &state).await
@@ -97,7 +99,7 @@ pub async fn accounts_view(app: AppHandle) -> Result<AccountsView, CommandError>
 
 #[tauri::command]
 pub async fn switch_account(app: AppHandle, id: String) -> Result<AccountsView, CommandError> {
-    accounts::switch(&app, &id).await
+    actions::switch(&app, &id).await
 }
 
 #[tauri::command]
@@ -106,12 +108,12 @@ pub async fn refresh_account(
     id: Option<String>,
 ) -> Result<AccountsView, CommandError> {
     let id = id.map(|id| parse_id(&id)).transpose()?;
-    accounts::refresh(&app, id).await
+    actions::refresh(&app, id).await
 }
 
 #[tauri::command]
 pub async fn start_sign_in(app: AppHandle) -> Result<SignInStatus, CommandError> {
-    signin::start(&app).await
+    actions::sign_in(&app).await
 }
 
 #[tauri::command]
@@ -140,7 +142,7 @@ fn parse_id(id: &str) -> Result<UserId, CommandError> {
 }
 
 fn apply(state: &AppState, input: &SetupInput) -> Result<Settings, CommandError> {
-    let mut settings = state.settings();
+    let mut settings = state.config.settings();
     settings.set(SettingsKey::ClientId, &input.client_id)?;
     settings.redirect = input.redirect;
     settings.port = input.port;
@@ -148,7 +150,7 @@ fn apply(state: &AppState, input: &SetupInput) -> Result<Settings, CommandError>
 }
 
 async fn store_secret(state: &AppState, secret: &str) -> Result<(), CommandError> {
-    let session = state.session().await?;
+    let session = state.config.session().await?;
     let vault = session.vault();
     let result = match secret.trim() {
         "" => vault.delete_client_secret().await,
@@ -158,12 +160,12 @@ async fn store_secret(state: &AppState, secret: &str) -> Result<(), CommandError
                 .await
         }
     };
-    result.map_err(|e| CommandError::new(ErrorKind::Keychain, e))
+    result.map_err(|e| errors::command_error(&SessionError::from(e)))
 }
 
 async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError> {
-    let mut settings = state.settings();
-    settings.client_id = state.client_id();
+    let mut settings = state.config.settings();
+    settings.client_id = state.config.client_id();
     let screen = if settings.client_id.is_some() {
         Screen::Accounts
     } else {
@@ -173,7 +175,7 @@ async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError
     let accounts = match accounts::view(app).await {
         Ok(accounts) => accounts,
         Err(e) => {
-            super::links::notify(app, Notice::error(e.message));
+            super::notices::notify(app, Notice::error(e.message));
             AccountsView::default()
         }
     };
@@ -188,7 +190,7 @@ async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError
         accounts,
         start_at_login,
         system_language: super::i18n::system_language(),
-        sign_in: match state.sign_in_url() {
+        sign_in: match state.sign_in.url() {
             Some(authorize_url) => SignInStatus::Waiting { authorize_url },
             None => SignInStatus::Idle,
         },

@@ -1,5 +1,5 @@
-//! The few strings the shell itself shows (tray menu, link notices), in English and French.
-//! The window's own strings live in the UI.
+//! The strings the shell itself shows (tray menu, notices, error messages), in English and
+//! French. The window's own strings live in the UI.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -10,20 +10,38 @@ pub enum Text {
     TrayQuit,
     TrayAdd,
     TrayRefresh,
+    TrayMoreAccounts,
     NoSignInWaiting,
     LinkRefused,
     SetupFirst,
     SchemeNotRegistered,
+    SwitchFailed,
+    ErrorInvalidInput,
+    ErrorNotFound,
+    ErrorKeychain,
+    ErrorDiscordUnreachable,
+    ErrorDiscordRefused,
+    ErrorRevokeFailed,
+    ErrorNeedsSignIn,
+    ErrorCancelled,
+    ErrorBusy,
+    ErrorFiles,
+    ErrorOther,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
+pub enum Lang {
     En,
     Fr,
 }
 
+/// `t` in the language in force (the setting, else the system's).
 pub fn text(t: Text) -> &'static str {
-    match (lang(), t) {
+    text_in(lang(), t)
+}
+
+pub fn text_in(lang: Lang, t: Text) -> &'static str {
+    match (lang, t) {
         (Lang::En, Text::TrayOpen) => "Open Linkcord",
         (Lang::Fr, Text::TrayOpen) => "Ouvrir Linkcord",
         (Lang::En, Text::TrayQuit) => "Quit",
@@ -32,6 +50,64 @@ pub fn text(t: Text) -> &'static str {
         (Lang::Fr, Text::TrayAdd) => "Ajouter un compte…",
         (Lang::En, Text::TrayRefresh) => "Refresh",
         (Lang::Fr, Text::TrayRefresh) => "Actualiser",
+        (Lang::En, Text::TrayMoreAccounts) => "More accounts",
+        (Lang::Fr, Text::TrayMoreAccounts) => "Autres comptes",
+        (Lang::En, Text::SwitchFailed) => "Could not switch to account",
+        (Lang::Fr, Text::SwitchFailed) => "Impossible de passer au compte",
+        (Lang::En, Text::ErrorInvalidInput) => {
+            "Linkcord could not use a value it was given. Check the settings and try again."
+        }
+        (Lang::Fr, Text::ErrorInvalidInput) => {
+            "Linkcord n’a pas pu utiliser une valeur reçue. Vérifiez les réglages et réessayez."
+        }
+        (Lang::En, Text::ErrorNotFound) => "This account is not on this computer.",
+        (Lang::Fr, Text::ErrorNotFound) => "Ce compte n’est pas sur cet ordinateur.",
+        (Lang::En, Text::ErrorKeychain) => {
+            "The system keychain is locked or unavailable. Unlock it and try again."
+        }
+        (Lang::Fr, Text::ErrorKeychain) => {
+            "Le trousseau du système est verrouillé ou indisponible. Déverrouillez-le et réessayez."
+        }
+        (Lang::En, Text::ErrorDiscordUnreachable) => {
+            "Discord could not be reached. Check the connection and try again later."
+        }
+        (Lang::Fr, Text::ErrorDiscordUnreachable) => {
+            "Discord est injoignable. Vérifiez la connexion et réessayez plus tard."
+        }
+        (Lang::En, Text::ErrorDiscordRefused) => {
+            "Discord refused the request. Check your Discord application’s settings."
+        }
+        (Lang::Fr, Text::ErrorDiscordRefused) => {
+            "Discord a refusé la demande. Vérifiez les réglages de votre application Discord."
+        }
+        (Lang::En, Text::ErrorRevokeFailed) => {
+            "Discord could not be told to end the sign-in, so nothing was removed. Try again later, or remove the account from this computer only."
+        }
+        (Lang::Fr, Text::ErrorRevokeFailed) => {
+            "Discord n’a pas pu être prévenu de la fin de la connexion ; rien n’a été supprimé. Réessayez plus tard, ou retirez le compte de cet ordinateur seulement."
+        }
+        (Lang::En, Text::ErrorNeedsSignIn) => {
+            "This account’s sign-in has ended. Sign in to it again with “Add account”."
+        }
+        (Lang::Fr, Text::ErrorNeedsSignIn) => {
+            "La connexion de ce compte a pris fin. Reconnectez-le avec « Ajouter un compte »."
+        }
+        (Lang::En, Text::ErrorCancelled) => "The sign-in was cancelled, refused or timed out.",
+        (Lang::Fr, Text::ErrorCancelled) => "La connexion a été annulée, refusée ou a expiré.",
+        (Lang::En, Text::ErrorBusy) => {
+            "Another Linkcord is busy with this account. Try again in a moment."
+        }
+        (Lang::Fr, Text::ErrorBusy) => {
+            "Un autre Linkcord est occupé avec ce compte. Réessayez dans un instant."
+        }
+        (Lang::En, Text::ErrorFiles) => {
+            "Linkcord could not read or write its files. Check the disk and its permissions."
+        }
+        (Lang::Fr, Text::ErrorFiles) => {
+            "Linkcord n’a pas pu lire ou écrire ses fichiers. Vérifiez le disque et ses droits."
+        }
+        (Lang::En, Text::ErrorOther) => "Something went wrong.",
+        (Lang::Fr, Text::ErrorOther) => "Une erreur s’est produite.",
         (Lang::En, Text::NoSignInWaiting) => {
             "Discord sent back a sign-in that Linkcord was not waiting for; it was ignored. Start the sign-in again from Linkcord."
         }

@@ -1,32 +1,52 @@
 //! The desktop app: window, tray, links and single instance.
 //!
-//! This module only wires Tauri to `linkcord-core`: each concern has its own file, and command
-//! handlers turn core results into the view models of [`crate::models`].
+//! This module only wires Tauri to `linkcord-core`: each concern has its own file. What a
+//! person asks for (tray, links, second launch) goes through `actions.rs`; IPC command
+//! handlers (`commands.rs`) call the same work and turn core results into the view models of
+//! [`crate::models`]. Accounts views travel through one channel (`publisher.rs`) that the
+//! window, the tray and the image prefetcher follow.
 
 mod accounts;
+mod actions;
 mod commands;
+mod errors;
 mod i18n;
 mod images;
 mod links;
+mod live;
+mod notices;
+mod os_links;
+mod prefetch;
+mod publisher;
+mod session;
 mod signin;
+mod signin_slot;
 mod state;
+#[cfg(test)]
+mod tests;
 mod tray;
+mod tray_menu;
 mod watch;
 mod webkit;
 mod window;
 
 use linkcord_core::config::Environment;
-use tauri::Manager;
+use tauri::{AppHandle, Manager, Runtime};
 
-use crate::cli::ExitCode;
+use crate::exit::ExitCode;
+use actions::Action;
 pub use state::AppState;
 
-/// After start-up: show the accounts in the tray, refresh the active one, and follow changes
-/// made by other processes. The window meanwhile draws from the cache.
-fn start_background_work(app: &tauri::AppHandle) {
+/// After start-up: show the accounts in the tray, refresh the active one, fetch the other
+/// accounts' pictures, and follow changes made by other processes. The window meanwhile draws
+/// from the cache.
+fn start_background_work<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
-        if let Ok(view) = accounts::publish(&handle).await
+        let published = accounts::publish(&handle).await;
+        // Only after the first view: nothing is added to the start path.
+        prefetch::follow(&handle);
+        if let Ok(view) = published
             && let Some(active) = view.active
         {
             accounts::spawn_refresh(&handle, active.id);
@@ -55,8 +75,10 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
     let app = tauri::Builder::default()
         // Registered first, so a second launch is forwarded before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            links::handle_argv(app, &argv);
-            window::show(app);
+            if let Some(link) = links::link_in(&argv) {
+                actions::perform(app, Action::Link(link.clone()));
+            }
+            actions::perform(app, Action::OpenWindow);
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
@@ -92,10 +114,11 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
                 }
             };
             handle.state::<AppState>().set_tray_available(tray_ok);
-            links::listen_for_os_links(handle);
-            links::register_oauth_scheme(handle);
+            window::follow_accounts(handle);
+            os_links::listen(handle);
+            os_links::register_oauth_scheme(handle);
             if let Some(link) = &initial_link {
-                links::handle(handle, link);
+                actions::perform(handle, Action::Link(link.clone()));
             }
             start_background_work(handle);
             // The window is created hidden (tauri.conf.json) so a start at login never

@@ -13,13 +13,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use linkcord_core::oauth::Cancel;
+use linkcord_core::session::SessionError;
 use linkcord_core::session::{SignInOptions, SignedIn};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use super::state::{SignInHandle, SignInId};
-use super::{AppState, accounts};
+use super::signin_slot::{SignInHandle, SignInId};
+use super::{AppState, accounts, errors};
 use crate::models::{CommandError, SIGN_IN_EVENT, SignInStatus};
 
 type FirstAnswer = Arc<Mutex<Option<oneshot::Sender<SignInStatus>>>>;
@@ -30,14 +31,14 @@ const REPLACED_END_WAIT: Duration = Duration::from_secs(15);
 
 /// Starts a sign-in (replacing one under way) and returns once the browser was asked to
 /// open, or once it failed to get that far.
-pub async fn start(app: &AppHandle) -> Result<SignInStatus, CommandError> {
+pub async fn start<R: Runtime>(app: &AppHandle<R>) -> Result<SignInStatus, CommandError> {
     let state = app.state::<AppState>();
-    let session = state.session().await?;
+    let session = state.config.session().await?;
     let cancel = Cancel::new();
     let (links_tx, links_rx) = mpsc::channel(8);
     let handle = SignInHandle::new(cancel.clone(), links_tx);
     let ended = handle.ended.clone();
-    let (id, previous) = state.begin_sign_in(handle);
+    let (id, previous) = state.sign_in.begin(handle);
 
     let (first_tx, first_rx) = oneshot::channel();
     let first: FirstAnswer = Arc::new(Mutex::new(Some(first_tx)));
@@ -50,7 +51,8 @@ pub async fn start(app: &AppHandle) -> Result<SignInStatus, CommandError> {
         // Replaced or cancelled meanwhile: the window follows the newer one, or none.
         if !on_url_app
             .state::<AppState>()
-            .set_sign_in_url(id, url.as_str())
+            .sign_in
+            .set_url(id, url.as_str())
         {
             return;
         }
@@ -83,8 +85,8 @@ pub async fn start(app: &AppHandle) -> Result<SignInStatus, CommandError> {
 }
 
 /// Cancels the sign-in under way, if any.
-pub fn cancel(app: &AppHandle) {
-    if app.state::<AppState>().cancel_sign_in() {
+pub fn cancel<R: Runtime>(app: &AppHandle<R>) {
+    if app.state::<AppState>().sign_in.cancel() {
         let _ = app.emit(SIGN_IN_EVENT, SignInStatus::Cancelled);
     }
 }
@@ -103,32 +105,32 @@ async fn previous_ended(previous: CancellationToken, cancel: &CancellationToken)
     }
 }
 
-fn cancelled() -> linkcord_core::session::SessionError {
-    linkcord_core::session::SessionError::OAuth(linkcord_core::oauth::OAuthError::Cancelled)
+fn cancelled() -> SessionError {
+    SessionError::OAuth(linkcord_core::oauth::OAuthError::Cancelled)
 }
 
-async fn finish(
-    app: &AppHandle,
+async fn finish<R: Runtime>(
+    app: &AppHandle<R>,
     id: SignInId,
-    result: Result<SignedIn, linkcord_core::session::SessionError>,
+    result: Result<SignedIn, SessionError>,
     first: &FirstAnswer,
 ) {
     let state = app.state::<AppState>();
     // False when a newer sign-in replaced this one, or the window cancelled it (and was told).
-    let current = state.end_sign_in(id);
+    let current = state.sign_in.end(id);
     let status = match result {
         Ok(signed_in) => {
             let id = signed_in.account.id.clone();
-            state.forget_live(&id);
+            state.live.forget(&id);
             // The sign-in fetched and cached everything: no refresh needed.
             let _ = accounts::publish(app).await;
             SignInStatus::Done { account: id }
         }
-        Err(linkcord_core::session::SessionError::OAuth(
-            linkcord_core::oauth::OAuthError::Cancelled,
-        )) => SignInStatus::Cancelled,
+        Err(SessionError::OAuth(linkcord_core::oauth::OAuthError::Cancelled)) => {
+            SignInStatus::Cancelled
+        }
         Err(e) => SignInStatus::Failed {
-            message: accounts::command_error(e).message,
+            message: errors::command_error(&e).message,
         },
     };
     if current {

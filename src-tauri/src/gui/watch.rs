@@ -5,15 +5,15 @@
 
 use std::time::{Duration, SystemTime};
 
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 
 use super::{AppState, accounts};
 
 const EVERY: Duration = Duration::from_millis(500);
 
-pub fn spawn(app: &AppHandle) {
+pub fn spawn<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
-    let path = app.state::<AppState>().env.data_dir.join("accounts.json");
+    let path = app.state::<AppState>().env().data_dir.join("accounts.json");
     tauri::async_runtime::spawn(async move {
         let mut last = modified(&path);
         loop {

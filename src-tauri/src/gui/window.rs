@@ -5,14 +5,17 @@
 //! it, the web process ends, and the tray keeps the app alive. Opening it again builds it from
 //! `tauri.conf.json` and the page draws from the cache, so it comes back as fast as a start.
 
-use tauri::{AppHandle, Manager, RunEvent, WebviewWindow, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime, WebviewWindow, WebviewWindowBuilder};
+
+use super::publisher;
+use crate::models::ACCOUNTS_EVENT;
 
 use super::AppState;
 
 pub const MAIN: &str = "main";
 
 /// Shows, unminimises and focuses the main window, building it first if it was closed.
-pub fn show(app: &AppHandle) {
+pub fn show<R: Runtime>(app: &AppHandle<R>) {
     let window = match app.get_webview_window(MAIN) {
         Some(window) => window,
         None => match build(app) {
@@ -29,7 +32,7 @@ pub fn show(app: &AppHandle) {
 }
 
 /// The main window as `tauri.conf.json` describes it (created hidden).
-fn build(app: &AppHandle) -> tauri::Result<WebviewWindow> {
+fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
         .app
@@ -41,10 +44,18 @@ fn build(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     WebviewWindowBuilder::from_config(app, &config)?.build()
 }
 
+/// Sends every accounts view to the window (the `accounts` event), which keeps the newest
+/// revision it has seen.
+pub fn follow_accounts<R: Runtime>(app: &AppHandle<R>) {
+    publisher::follow(app, |app, view| async move {
+        let _ = app.emit(ACCOUNTS_EVENT, view);
+    });
+}
+
 /// Keeps the app running when its last window closes, as long as the tray can bring the
 /// window back; without a tray, closing the window quits. An explicit exit (Quit) has a code
 /// and always goes through.
-pub fn on_run_event(app: &AppHandle, event: RunEvent) {
+pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: RunEvent) {
     if let RunEvent::ExitRequested {
         code: None, api, ..
     } = event

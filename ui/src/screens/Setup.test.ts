@@ -18,6 +18,8 @@ const view: AppView = {
     port: 53134,
     scopes: ["identify", "email", "connections", "guilds"],
     language: null,
+    refreshMinutes: 30,
+    notify: { signIn: true, revoked: true },
   },
 };
 

@@ -74,8 +74,8 @@ export function twoAccounts(): AccountsView {
   return {
     revision: 1,
     accounts: [
-      { id: "100", username: "nelly", displayName: "Nelly", avatarUrl: null, status: "ok", active: true },
-      { id: "200", username: "sam", displayName: "Sam", avatarUrl: null, status: "ok", active: false },
+      { id: "100", username: "nelly", displayName: "Nelly", avatarUrl: null, status: "ok", active: true, recentRank: 0 },
+      { id: "200", username: "sam", displayName: "Sam", avatarUrl: null, status: "ok", active: false, recentRank: 1 },
     ],
     active: { id: "100", snapshot: snapshot(), fetchedAt: "2026-11-25T10:42:00Z", status: "ok", lastError: null },
   };
@@ -105,7 +105,7 @@ export function appView(accounts: AccountsView, language: string | null = "en"):
     systemLanguage: null,
     signIn: { state: "idle" },
     accounts,
-    settings: { clientId: "42", redirect: "loopback", port: 53134, scopes: ["identify", "email", "connections", "guilds"], language },
+    settings: { clientId: "42", redirect: "loopback", port: 53134, scopes: ["identify", "email", "connections", "guilds"], language, refreshMinutes: 30, notify: { signIn: true, revoked: true } },
   };
 }
 
@@ -131,6 +131,7 @@ export function manyAccounts(n: number): AccountsView {
       avatarUrl: null,
       status: i === 5 ? ("needs-sign-in" as const) : ("ok" as const),
       active: i === 0,
+      recentRank: i,
     };
   });
   const first = accounts[0];

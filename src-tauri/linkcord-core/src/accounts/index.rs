@@ -264,7 +264,11 @@ mod tests {
     }
 
     fn order(index: &AccountIndex) -> Vec<String> {
-        index.by_last_use().iter().map(|e| e.id.to_string()).collect()
+        index
+            .by_last_use()
+            .iter()
+            .map(|e| e.id.to_string())
+            .collect()
     }
 
     #[test]

@@ -9,4 +9,11 @@ export type AccountSummary = { id: UserId, username: string, displayName: string
 /**
  * An image URL the webview can load without the network (Linkcord's image cache).
  */
-avatarUrl: string | null, status: AccountStatus, active: boolean, };
+avatarUrl: string | null, status: AccountStatus, active: boolean, 
+/**
+ * The account's place in the most-recently-used order: 0 for the account used last
+ * (made active by a switch or a sign-in, in the window, the tray, a link or the command
+ * line), then the others; accounts never used since Linkcord recorded it come last, in
+ * the order they were added. The tray lists accounts in this order.
+ */
+recentRank: number, };

@@ -6,6 +6,11 @@ import type { ErrorKind } from "./ErrorKind";
  */
 export type CommandError = { 
 /**
- * What happened and what to do, in words for the user.
+ * What happened and what to do, in words for the user, in the window's language.
  */
-message: string, kind: ErrorKind, };
+message: string, kind: ErrorKind, 
+/**
+ * The precise failure in the core's words (English, written for a terminal), for a
+ * "details" line; null when the message says it all.
+ */
+detail: string | null, };

@@ -4,4 +4,4 @@ import type { UserId } from "./UserId";
 /**
  * Where a sign-in stands. Sent with the `sign-in` event as it moves on.
  */
-export type SignInStatus = { "state": "idle" } | { "state": "waiting", authorizeUrl: string, } | { "state": "finishing" } | { "state": "done", account: UserId, } | { "state": "failed", message: string, } | { "state": "cancelled" };
+export type SignInStatus = { "state": "idle" } | { "state": "waiting", authorizeUrl: string, } | { "state": "done", account: UserId, } | { "state": "failed", message: string, } | { "state": "cancelled" };
