@@ -58,6 +58,11 @@ pub enum Command {
     Connections(ShowArgs),
     /// Show the servers the Discord account is in.
     Guilds(ShowArgs),
+    /// Fetch accounts from Discord now and record what changed since the last time.
+    Refresh(RefreshArgs),
+    /// Show what changed about the accounts (linked accounts, servers, profile, sign-in), newest
+    /// first, as refreshes recorded it.
+    Changes(ChangesArgs),
     /// Sign out: revoke Linkcord's access at Discord, then delete the tokens from the keychain.
     Logout(LogoutArgs),
     /// Read or change a setting: client-id, client-secret (set only), redirect, port, scopes,
@@ -123,6 +128,34 @@ pub struct ShowArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// The account (user id or username); default: the active one.
+    #[arg(
+        long,
+        short = 'a',
+        conflicts_with = "all",
+        add = ArgValueCandidates::new(account_candidates)
+    )]
+    pub account: Option<String>,
+    /// Every signed-in account.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// Only this account (user id or username); default: every account.
+    #[arg(long, short = 'a', add = ArgValueCandidates::new(account_candidates))]
+    pub account: Option<String>,
+    /// Only changes since then: an RFC 3339 time or a duration back from now (30m, 2h, 7d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<super::changes::Since>,
+    /// Print JSON (see the README for the shape).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// The account (user id or username); default: the active one.
     #[arg(
@@ -157,6 +190,7 @@ impl Command {
         match self {
             Self::Login(args) => args.json,
             Self::Accounts { json } => *json,
+            Self::Changes(args) => args.json,
             Self::Profile(args) | Self::Connections(args) | Self::Guilds(args) => args.json,
             _ => false,
         }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod args;
+mod changes;
 mod complete;
 mod config_cmd;
 mod context;
@@ -13,6 +14,7 @@ mod doctor;
 mod login;
 mod logout;
 mod output;
+mod refresh;
 mod show;
 mod table;
 mod token;
@@ -133,6 +135,8 @@ async fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Profile(args) => show::run(show::What::Profile, args).await,
         Command::Connections(args) => show::run(show::What::Connections, args).await,
         Command::Guilds(args) => show::run(show::What::Guilds, args).await,
+        Command::Refresh(args) => refresh::run(args).await,
+        Command::Changes(args) => changes::run(args).await,
         Command::Logout(args) => logout::run(args).await,
         Command::Config(args::ConfigCommand::Set { key, value }) => {
             config_cmd::set(&key, value.as_deref()).await

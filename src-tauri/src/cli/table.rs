@@ -141,7 +141,7 @@ fn cell(text: &str, width: usize) -> String {
 }
 
 /// `text` when it fits in `width` columns, else as much of it as fits followed by `…`.
-fn truncate(text: &str, width: usize) -> String {
+pub fn truncate(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_owned();
     }
