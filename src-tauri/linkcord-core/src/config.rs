@@ -8,11 +8,13 @@
 mod endpoints;
 mod environment;
 mod error;
+mod in_force;
 mod settings;
 
 pub use endpoints::Endpoints;
 pub use environment::{APP_IDENTIFIER, CLIENT_SECRET_VAR, Environment};
 pub use error::ConfigError;
+pub use in_force::InForce;
 pub use settings::{
     DEFAULT_PORT, DEFAULT_REFRESH_MINUTES, DEFAULT_SCOPES, MIN_REFRESH_MINUTES, NotifySettings,
     RedirectMode, Settings, SettingsKey,

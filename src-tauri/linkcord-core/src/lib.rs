@@ -9,6 +9,8 @@
 //! - [`vault`]: tokens and the client secret in the OS keychain.
 //! - [`accounts`]: the non-secret account index and the cache used for an instant start.
 //! - [`config`]: settings and their environment overrides.
+//! - [`values`]: typed values several modules share (client id, scopes, redirect URI,
+//!   language), below `config` and `oauth`.
 //! - [`schedule`]: when each account is refreshed in the background.
 //! - [`error_class`]: the kind of each failure, which both shells turn into exit codes or
 //!   notices.
@@ -25,4 +27,5 @@ pub mod oauth;
 pub mod schedule;
 pub mod secret;
 pub mod session;
+pub mod values;
 pub mod vault;

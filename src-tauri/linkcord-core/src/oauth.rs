@@ -13,8 +13,6 @@ mod http;
 mod listener;
 mod pages;
 mod pending;
-mod redirect;
-mod scopes;
 #[cfg(test)]
 pub(crate) mod test_server;
 
@@ -24,8 +22,7 @@ pub use error::OAuthError;
 pub use listener::{BrowserReply, Cancel, LoopbackListener, WaitOptions};
 pub use pages::{Language, SignInFailure, SignInOutcome};
 pub use pending::PendingLogin;
-pub use redirect::{LOOPBACK_ANY_PORT, RedirectUri};
-pub use scopes::Scopes;
+pub use crate::values::{LOOPBACK_ANY_PORT, RedirectUri, Scopes};
 
 /// The one-time code Discord puts in the redirect; short-lived, never printed.
 pub use oauth2::AuthorizationCode;

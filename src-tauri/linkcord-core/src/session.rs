@@ -15,7 +15,7 @@ mod tests;
 
 pub use browser::{BrowserLaunch, Opener, UrlSink};
 pub use error::SessionError;
-pub use flows::{LoggedOut, Session, SignInOptions, SignedIn};
+pub use flows::{LoggedOut, Session, SignInOptions, SignedIn, client_secret_in_force};
 pub use crate::accounts::CachedSnapshot;
 pub use quick::stored_token;
 pub use snapshot::{Freshness, SnapshotOutcome};

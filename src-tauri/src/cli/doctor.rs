@@ -3,10 +3,11 @@
 //! Checks run in the order a person would fix them. The exit code is that of the first
 //! problem that blocks signing in; informational lines never fail it.
 
-use linkcord_core::config::{Environment, RedirectMode, Settings};
+use linkcord_core::config::{Environment, InForce, RedirectMode};
 use linkcord_core::discord::{DiscordClient, DiscordError, UserId};
-use linkcord_core::oauth::{RedirectUri, Scopes};
 use linkcord_core::secret::AccessToken;
+use linkcord_core::session::client_secret_in_force;
+use linkcord_core::values::{RedirectUri, Scopes};
 use linkcord_core::vault::{TokenRecord, Vault, VaultError};
 
 use super::{ExitCode, Failure, context};
@@ -24,11 +25,13 @@ enum Line {
 
 pub async fn run() -> Result<(), Failure> {
     let env = context::environment()?;
-    let settings = in_force(&env, context::settings(&env)?);
+    // What a sign-in would run with, from the same call sign-in makes, so what is printed is
+    // what sign-in sends.
+    let conf = env.in_force(&context::settings(&env)?);
     let mut lines = vec![keychain(&env).await];
-    lines.push(client_id(&settings));
-    lines.push(redirect(&settings));
-    lines.extend(deep_link(&settings));
+    lines.push(client_id(&conf));
+    lines.push(redirect(&conf));
+    lines.extend(deep_link(&conf));
     lines.push(reachable(&env).await);
     let mut blocking = None;
     for line in &lines {
@@ -47,15 +50,6 @@ pub async fn run() -> Result<(), Failure> {
     }
 }
 
-/// The settings a sign-in would run with: the saved ones under the environment's client id,
-/// chosen by the same call sign-in makes, so what is printed is what sign-in sends.
-fn in_force(env: &Environment, saved: Settings) -> Settings {
-    Settings {
-        client_id: env.client_id_over(&saved),
-        ..saved
-    }
-}
-
 async fn keychain(env: &Environment) -> Line {
     let vault = match Vault::open_platform(&env.keyring_service).await {
         Ok(vault) => vault,
@@ -64,8 +58,8 @@ async fn keychain(env: &Environment) -> Line {
     if let Err(e) = write_probe(&vault).await {
         return Line::Problem(ExitCode::Keychain, format!("keychain: {e}"));
     }
-    let secret = match vault.client_secret().await {
-        Ok(secret) => secret.is_some() || env.client_secret().is_some(),
+    let secret = match client_secret_in_force(env, &vault).await {
+        Ok(secret) => secret.is_some(),
         Err(e) => return Line::Problem(ExitCode::Keychain, format!("keychain: {e}")),
     };
     Line::Ok(format!(
@@ -94,18 +88,22 @@ async fn write_probe(vault: &Vault) -> Result<(), VaultError> {
     vault.delete_tokens(&probe).await
 }
 
-fn client_id(settings: &Settings) -> Line {
-    match &settings.client_id {
-        Some(id) => Line::Ok(format!("client id: {id}")),
-        None => Line::Problem(
+fn client_id(conf: &InForce) -> Line {
+    match (&conf.client_id_text, conf.client_id()) {
+        (_, Some(Ok(id))) => Line::Ok(format!("client id: {id}")),
+        (Some(text), Some(Err(e))) => Line::Problem(
+            ExitCode::Usage,
+            format!("client id: '{text}' is not valid: {e}; run `linkcord config set client-id <id>`"),
+        ),
+        _ => Line::Problem(
             ExitCode::Usage,
             "client id: not set; copy the Application ID from https://discord.com/developers/applications and run `linkcord config set client-id <id>`".into(),
         ),
     }
 }
 
-fn redirect(settings: &Settings) -> Line {
-    match settings.redirect_uri() {
+fn redirect(conf: &InForce) -> Line {
+    match conf.redirect_uri() {
         Some(uri) => Line::Info(format!(
             "redirect URI: register exactly {uri} under OAuth2 → Redirects in the developer portal"
         )),
@@ -114,11 +112,11 @@ fn redirect(settings: &Settings) -> Line {
 }
 
 /// The deep-link scheme only matters in deep-link mode, and only the app can receive it.
-fn deep_link(settings: &Settings) -> Option<Line> {
-    let id = settings.client_id.as_deref()?;
-    let scheme = RedirectUri::deep_link_scheme(id);
+fn deep_link(conf: &InForce) -> Option<Line> {
+    let id = conf.client_id()?.ok()?;
+    let scheme = RedirectUri::deep_link_scheme(&id);
     let registered = scheme_handler(&scheme);
-    Some(match (settings.redirect, registered) {
+    Some(match (conf.redirect, registered) {
         (_, Some(true)) => Line::Ok(format!("deep link: {scheme}: is registered")),
         (RedirectMode::Loopback, _) => Line::Info(format!(
             "deep link: {scheme}: not registered (only needed with `config set redirect deep-link`)"

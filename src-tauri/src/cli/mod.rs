@@ -21,7 +21,7 @@ mod token;
 
 use clap::Parser;
 
-pub(crate) use crate::exit::ExitCode;
+use crate::exit::ExitCode;
 
 pub use args::{Cli, Command};
 pub use complete::answer_completion_request;

@@ -63,6 +63,6 @@ impl SessionSlot {
 
     /// The client id in force: the environment's over the saved one.
     pub fn client_id(&self) -> Option<String> {
-        self.env.client_id_over(&self.settings())
+        self.env.in_force(&self.settings()).client_id_text
     }
 }

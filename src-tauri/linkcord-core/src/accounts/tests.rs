@@ -245,7 +245,7 @@ impl Rotating {
     fn client(&self) -> OAuthClient {
         OAuthClient::new(
             &self.server.endpoints,
-            ClientCredentials::new("42", None).unwrap(),
+            ClientCredentials::new("42".parse().unwrap(), None),
         )
         .unwrap()
     }
@@ -393,7 +393,7 @@ async fn a_refresh_that_fails_on_the_network_loses_nothing() {
     let server = TestServer::start(|_| (502, "<html>bad gateway</html>".into())).await;
     let oauth = OAuthClient::new(
         &server.endpoints,
-        ClientCredentials::new("42", None).unwrap(),
+        ClientCredentials::new("42".parse().unwrap(), None),
     )
     .unwrap();
     let c = RefreshCoordinator::new(store.clone());

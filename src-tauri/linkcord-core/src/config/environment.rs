@@ -1,7 +1,8 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::{ConfigError, Endpoints, Settings};
+use super::{ConfigError, Endpoints};
+use crate::secret::ClientSecret;
 
 /// The variable that may hold the client secret.
 pub const CLIENT_SECRET_VAR: &str = "LINKCORD_CLIENT_SECRET";
@@ -24,7 +25,7 @@ pub struct Environment {
     /// Overrides the saved client id.
     pub client_id: Option<String>,
     /// Overrides the client secret kept in the keychain. Never printed.
-    client_secret: Option<String>,
+    client_secret: Option<ClientSecret>,
 }
 
 impl std::fmt::Debug for Environment {
@@ -35,10 +36,7 @@ impl std::fmt::Debug for Environment {
             .field("keyring_service", &self.keyring_service)
             .field("browser", &self.browser)
             .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
+            .field("client_secret", &self.client_secret)
             .finish()
     }
 }
@@ -78,12 +76,6 @@ impl Environment {
         }
     }
 
-    /// The client id in force: the environment's over the saved one. Sign-in, `doctor` and
-    /// the app all ask here, so they can never disagree.
-    pub fn client_id_over(&self, saved: &Settings) -> Option<String> {
-        self.client_id.clone().or_else(|| saved.client_id.clone())
-    }
-
     /// Reads variables through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
@@ -105,13 +97,14 @@ impl Environment {
                 .unwrap_or_else(|| APP_IDENTIFIER.to_owned()),
             browser: get("LINKCORD_BROWSER"),
             client_id: get("LINKCORD_CLIENT_ID"),
-            client_secret: get(CLIENT_SECRET_VAR),
+            client_secret: get(CLIENT_SECRET_VAR).map(ClientSecret::new),
         })
     }
 
-    /// The client secret given in the environment, if any.
-    pub fn client_secret(&self) -> Option<&str> {
-        self.client_secret.as_deref()
+    /// The client secret given in the environment, if any. Whether it or the keychain's is
+    /// used is decided in one place, `session::client_secret_in_force`.
+    pub fn client_secret(&self) -> Option<&ClientSecret> {
+        self.client_secret.as_ref()
     }
 
     /// `settings.json` in the data dir.
@@ -150,7 +143,7 @@ mod tests {
         );
         assert_eq!(e.data_dir, PathBuf::from("/tmp/lc"));
         assert_eq!(e.keyring_service, "lc-test");
-        assert_eq!(e.client_secret(), Some("hunter2"));
+        assert_eq!(e.client_secret().map(|s| s.secret().as_str()), Some("hunter2"));
         assert!(
             !format!("{e:?}").contains("hunter2"),
             "Debug must not print the secret"
@@ -165,18 +158,6 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("https"), "{err}");
-    }
-
-    #[test]
-    fn the_environment_client_id_wins_over_the_saved_one() {
-        let saved = Settings {
-            client_id: Some("111".into()),
-            ..Settings::default()
-        };
-        let e = env(&[("LINKCORD_DATA_DIR", "/x"), ("LINKCORD_CLIENT_ID", "222")]).unwrap();
-        assert_eq!(e.client_id_over(&saved).as_deref(), Some("222"));
-        let e = env(&[("LINKCORD_DATA_DIR", "/x")]).unwrap();
-        assert_eq!(e.client_id_over(&saved).as_deref(), Some("111"));
     }
 
     #[test]

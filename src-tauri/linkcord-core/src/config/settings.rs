@@ -5,13 +5,12 @@ use ts_rs::TS;
 
 use super::ConfigError;
 use crate::files;
-use crate::oauth::{LOOPBACK_ANY_PORT, RedirectUri};
+use crate::values::ClientId;
+pub use crate::values::DEFAULT_SCOPES;
 
 /// The loopback port the README tells users to register (`http://127.0.0.1:53134/callback`).
 pub const DEFAULT_PORT: u16 = 53134;
 
-/// Scopes asked for when the user has not chosen others.
-pub const DEFAULT_SCOPES: [&str; 4] = ["identify", "email", "connections", "guilds"];
 
 /// How Discord sends the browser back to Linkcord after consent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -173,16 +172,11 @@ impl Settings {
         let value = value.trim();
         match key {
             SettingsKey::ClientId => {
-                if value.is_empty()
-                    || !value.bytes().all(|b| b.is_ascii_digit())
-                    || value.len() > 20
-                {
-                    return Err(ConfigError::BadValue {
-                        key: "client-id",
-                        reason: "a Discord client id is a number of up to 20 digits (the Application ID in the developer portal)".into(),
-                    });
-                }
-                self.client_id = Some(value.to_owned());
+                let id: ClientId = value.parse().map_err(|e| ConfigError::BadValue {
+                    key: "client-id",
+                    reason: format!("{e}"),
+                })?;
+                self.client_id = Some(id.to_string());
             }
             SettingsKey::Redirect => self.redirect = value.parse()?,
             SettingsKey::Port => {
@@ -234,18 +228,16 @@ impl Settings {
         Ok(())
     }
 
-    /// The redirect URI Discord must have registered for the current mode, exactly as it is
-    /// sent in the authorize request. `None` in deep-link mode until a client id is set.
+    /// The saved client id, when it is a valid one (a file edited by hand may hold anything).
+    pub fn client_id(&self) -> Option<ClientId> {
+        self.client_id.as_deref()?.parse().ok()
+    }
+
+    /// The redirect URI Discord must have registered for these settings alone (the setup
+    /// screen's preview of what is typed); [`super::InForce::redirect_uri`] adds the
+    /// environment. `None` in deep-link mode until a client id is set.
     pub fn redirect_uri(&self) -> Option<String> {
-        match self.redirect {
-            RedirectMode::Loopback if self.port == 0 => Some(LOOPBACK_ANY_PORT.to_owned()),
-            RedirectMode::Loopback => Some(RedirectUri::Loopback { port: self.port }.to_string()),
-            RedirectMode::DeepLink => self
-                .client_id
-                .as_deref()
-                .and_then(|id| RedirectUri::deep_link(id).ok())
-                .map(|uri| uri.to_string()),
-        }
+        super::in_force::redirect_to_register(self.redirect, self.port, self.client_id().as_ref())
     }
 
     /// The value `linkcord config get` prints (never for the secret).

@@ -3,7 +3,7 @@ use std::time::Duration;
 use base64::Engine;
 use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
 use oauth2::{
-    AuthType, AuthUrl, ClientId, EndpointNotSet, EndpointSet, ErrorResponseType, RedirectUrl,
+    AuthType, AuthUrl, ClientId as OAuth2ClientId, EndpointNotSet, EndpointSet, ErrorResponseType, RedirectUrl,
     RequestTokenError, Scope, StandardErrorResponse, TokenResponse, TokenUrl,
 };
 
@@ -11,6 +11,7 @@ use super::http::{Transport, TransportError};
 use super::{AuthorizationCode, OAuthError, PendingLogin, RedirectUri, Scopes};
 use crate::config::Endpoints;
 use crate::secret::{AccessToken, ClientSecret, RefreshToken};
+use crate::values::ClientId;
 
 /// The application's identity at Discord: its id, and a secret only for a confidential
 /// client. A public client (Discord's "Public Client" toggle) sends `client_id` in the form
@@ -22,21 +23,16 @@ pub struct ClientCredentials {
 }
 
 impl ClientCredentials {
-    pub fn new(client_id: &str, secret: Option<ClientSecret>) -> Result<Self, OAuthError> {
-        let id = client_id.trim();
-        if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(OAuthError::Config(
-                "the client id must be the numeric Application ID from the Discord developer portal; set it with `linkcord config set client-id`".into(),
-            ));
-        }
-        Ok(Self {
-            id: ClientId::new(id.to_owned()),
+    /// The credentials of `id`; an empty secret counts as none.
+    pub fn new(id: ClientId, secret: Option<ClientSecret>) -> Self {
+        Self {
+            id,
             secret: secret.filter(|s| !s.secret().is_empty()),
-        })
+        }
     }
 
-    pub fn client_id(&self) -> &str {
-        self.id.as_str()
+    pub fn client_id(&self) -> &ClientId {
+        &self.id
     }
 
     pub fn is_public(&self) -> bool {
@@ -111,7 +107,7 @@ impl OAuthClient {
     }
 
     fn oauth(&self) -> Configured {
-        let client = BasicClient::new(self.credentials.id.clone())
+        let client = BasicClient::new(OAuth2ClientId::new(self.credentials.id.to_string()))
             .set_auth_uri(AuthUrl::from_url(self.endpoints.authorize_url()))
             .set_token_uri(TokenUrl::from_url(self.endpoints.token_url()));
         match &self.credentials.secret {
@@ -199,14 +195,14 @@ impl OAuthClient {
             Some(secret) => {
                 let pair = format!(
                     "{}:{}",
-                    form_encode(self.credentials.client_id()),
+                    form_encode(self.credentials.client_id().as_str()),
                     form_encode(secret.secret())
                 );
                 let basic = base64::engine::general_purpose::STANDARD.encode(pair);
                 request = request.header("authorization", format!("Basic {basic}"));
             }
             None => {
-                form.append_pair("client_id", self.credentials.client_id());
+                form.append_pair("client_id", self.credentials.client_id().as_str());
             }
         }
         request

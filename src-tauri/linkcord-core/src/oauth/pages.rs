@@ -3,37 +3,7 @@
 
 use std::borrow::Cow;
 
-/// The language of the pages shown in the browser.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Language {
-    #[default]
-    English,
-    French,
-}
-
-impl Language {
-    /// From a setting or a locale tag such as `fr`, `fr-CA` or `fr_FR.UTF-8`; English otherwise.
-    pub fn from_tag(tag: Option<&str>) -> Self {
-        match tag {
-            Some(t) if t.to_ascii_lowercase().starts_with("fr") => Self::French,
-            _ => Self::English,
-        }
-    }
-
-    /// From the saved setting, else the system locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
-    pub fn from_setting_or_system(setting: Option<&str>) -> Self {
-        let system = || {
-            ["LC_ALL", "LC_MESSAGES", "LANG"]
-                .iter()
-                .filter_map(|name| std::env::var(name).ok())
-                .find(|v| !v.is_empty())
-        };
-        match setting {
-            Some(tag) => Self::from_tag(Some(tag)),
-            None => Self::from_tag(system().as_deref()),
-        }
-    }
-}
+pub use crate::values::Language;
 
 /// How a sign-in ended, as the browser that started it is told once Linkcord is done.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,10 +146,7 @@ impl Page {
     pub(crate) fn response(&self, language: Language) -> Vec<u8> {
         let (code, reason) = self.status();
         let (title, body) = self.text(language);
-        let lang = match language {
-            Language::English => "en",
-            Language::French => "fr",
-        };
+        let lang = language.code();
         let html = format!(
             "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title} – Linkcord</title></head>\
              <body style=\"font-family:sans-serif;max-width:32em;margin:4em auto\"><h1>{title}</h1><p>{body}</p></body></html>"

@@ -12,10 +12,9 @@ use crate::secret::{ClientSecret, RefreshToken};
 
 fn client(endpoints: &Endpoints, secret: Option<&str>) -> OAuthClient {
     let credentials = ClientCredentials::new(
-        "1234567890",
+        "1234567890".parse().unwrap(),
         secret.map(|s| ClientSecret::new(s.to_owned())),
-    )
-    .unwrap();
+    );
     OAuthClient::new(endpoints, credentials).unwrap()
 }
 
@@ -71,10 +70,13 @@ fn every_login_gets_a_new_state_and_verifier() {
 }
 
 #[test]
-fn client_id_must_be_numeric() {
-    assert!(ClientCredentials::new("abc", None).is_err());
-    assert!(ClientCredentials::new("", None).is_err());
-    assert!(ClientCredentials::new("123", None).unwrap().is_public());
+fn a_client_without_a_secret_is_public() {
+    let id: crate::values::ClientId = "123".parse().unwrap();
+    assert!(ClientCredentials::new(id.clone(), None).is_public());
+    let empty = Some(ClientSecret::new(String::new()));
+    assert!(ClientCredentials::new(id.clone(), empty).is_public());
+    let secret = Some(ClientSecret::new("s".into()));
+    assert!(!ClientCredentials::new(id, secret).is_public());
 }
 
 #[tokio::test]
@@ -216,7 +218,7 @@ async fn an_unreachable_discord_is_a_network_error() {
 #[test]
 fn deep_link_callbacks_get_the_same_checks() {
     let c = client(&Endpoints::default(), None);
-    let redirect = RedirectUri::deep_link("1234567890").unwrap();
+    let redirect = RedirectUri::deep_link(&"1234567890".parse().unwrap());
     let pending = c.start(redirect, &Scopes::default());
     let state = pending.state.secret().clone();
     let ok = format!("discord-1234567890:/authorize/callback?code=abc&state={state}");

@@ -51,21 +51,6 @@ impl SessionError {
 }
 
 impl SessionError {
-    /// The old exit-code numbers, for the window's last reader of them until it derives its
-    /// kind from [`SessionError::class`]; to be removed. The command line uses `class`.
-    #[doc(hidden)]
-    pub fn exit_code(&self) -> i32 {
-        match self.class() {
-            ErrorClass::NotConfigured | ErrorClass::BadInput => 2,
-            ErrorClass::NoAccount | ErrorClass::NeedsSignIn => 3,
-            ErrorClass::KeychainUnavailable => 4,
-            ErrorClass::Cancelled => 6,
-            _ => 5,
-        }
-    }
-}
-
-impl SessionError {
     /// What the browser tab that brought the sign-in's code is told when finishing the
     /// sign-in failed with this error, in the user's terms.
     pub fn sign_in_failure(&self) -> SignInFailure {

@@ -9,13 +9,14 @@ use crate::accounts::{
     AccountEntry, AccountStore, AccountsError, HeldAccount, Identity, IndexWarning, Loaded,
     RefreshCoordinator,
 };
-use crate::config::{Environment, RedirectMode, Settings};
+use crate::config::{Environment, InForce, RedirectMode, Settings};
 use crate::discord::{DiscordClient, Snapshot, User, UserId};
 use crate::oauth::{
     AuthorizationCode, ClientCredentials, Language, LoopbackListener, OAuthClient, OAuthError,
     PendingLogin, RedirectUri, Scopes, SignInOutcome, WaitOptions, parse_deep_link_callback,
 };
 use crate::secret::{AccessToken, ClientSecret};
+use crate::vault::VaultError;
 use crate::vault::{TokenRecord, Vault};
 
 /// What a sign-in may change from the saved settings, and how it talks to the user.
@@ -165,20 +166,27 @@ impl Session {
         Ok(self.discord.get_or_init(|| client))
     }
 
-    /// The OAuth client, built once: client id from the environment or settings, secret from
-    /// the environment or the keychain (none: a public client).
+    /// The configuration in force: the saved settings under the environment's overrides.
+    pub fn in_force(&self) -> InForce {
+        self.env.in_force(&self.settings)
+    }
+
+    /// The OAuth client, built once: the client id in force, and the client secret in force
+    /// (none: a public client).
     pub async fn oauth(&self) -> Result<&OAuthClient, SessionError> {
         self.oauth
             .get_or_try_init(|| async {
                 let id = self
-                    .env
-                    .client_id_over(&self.settings)
-                    .ok_or(SessionError::NoClientId)?;
-                let secret = match self.env.client_secret() {
-                    Some(s) => Some(ClientSecret::new(s.to_owned())),
-                    None => self.vault.client_secret().await?,
-                };
-                let credentials = ClientCredentials::new(&id, secret)?;
+                    .in_force()
+                    .client_id()
+                    .ok_or(SessionError::NoClientId)?
+                    .map_err(|e| {
+                        OAuthError::Config(format!(
+                            "{e}; set it with `linkcord config set client-id`"
+                        ))
+                    })?;
+                let secret = client_secret_in_force(&self.env, &self.vault).await?;
+                let credentials = ClientCredentials::new(id, secret);
                 Ok(OAuthClient::new(&self.env.endpoints, credentials)?)
             })
             .await
@@ -263,17 +271,15 @@ impl Session {
     /// keychain, then list the account and make it active.
     pub async fn sign_in(&self, mut options: SignInOptions) -> Result<SignedIn, SessionError> {
         let oauth = self.oauth().await?;
-        let scopes = options
-            .scopes
-            .clone()
-            .unwrap_or_else(|| Scopes::new(&self.settings.scopes));
+        let conf = self.in_force();
+        let scopes = options.scopes.clone().unwrap_or(conf.scopes);
         options.wait.language = options
             .language
             .unwrap_or_else(|| Language::from_setting_or_system(self.settings.language.as_deref()));
-        let mode = options.redirect.unwrap_or(self.settings.redirect);
+        let mode = options.redirect.unwrap_or(conf.redirect);
         let (pending, code, browser) = match mode {
             RedirectMode::Loopback => {
-                let port = options.port.unwrap_or(self.settings.port);
+                let port = options.port.unwrap_or(conf.port);
                 let listener = LoopbackListener::bind(port).await?;
                 let pending = oauth.start(listener.redirect_uri(), &scopes);
                 self.launch(&pending, &options)?;
@@ -281,7 +287,7 @@ impl Session {
                 (pending, code, Some(browser))
             }
             RedirectMode::DeepLink => {
-                let redirect = RedirectUri::deep_link(oauth.credentials().client_id())?;
+                let redirect = RedirectUri::deep_link(oauth.credentials().client_id());
                 let pending = oauth.start(redirect, &scopes);
                 let Some(links) = options.deep_links.take() else {
                     return Err(OAuthError::Config(
@@ -502,5 +508,17 @@ async fn wait_for_link(
                 }
             }
         }
+    }
+}
+
+/// The client secret in force: `LINKCORD_CLIENT_SECRET` over the one kept in the keychain;
+/// none makes a public client. The one place this rule is written (sign-in and `doctor`).
+pub async fn client_secret_in_force(
+    env: &Environment,
+    vault: &Vault,
+) -> Result<Option<ClientSecret>, VaultError> {
+    match env.client_secret() {
+        Some(secret) => Ok(Some(secret.clone())),
+        None => vault.client_secret().await,
     }
 }

@@ -2,7 +2,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::DEFAULT_SCOPES;
+/// Scopes asked for when the user has not chosen others.
+pub const DEFAULT_SCOPES: [&str; 4] = ["identify", "email", "connections", "guilds"];
 
 /// A set of OAuth2 scopes, kept in the order given, without duplicates.
 ///

@@ -2,7 +2,7 @@ use std::fmt;
 
 use url::Url;
 
-use super::OAuthError;
+use super::ClientId;
 
 /// Where Discord sends the browser after consent: exactly the string sent in the authorize
 /// request and again in the code exchange (Discord compares them byte for byte).
@@ -13,7 +13,7 @@ pub enum RedirectUri {
     /// but the URI sent still names the real one.
     Loopback { port: u16 },
     /// `discord-<client_id>:/authorize/callback`, handed to Linkcord by the OS.
-    DeepLink { client_id: String },
+    DeepLink { client_id: ClientId },
 }
 
 /// What to register in the developer portal for a loopback sign-in on any free port: Discord
@@ -26,20 +26,15 @@ impl RedirectUri {
     }
 
     /// The scheme of the deep-link form, `discord-<client_id>`.
-    pub fn deep_link_scheme(client_id: &str) -> String {
+    pub fn deep_link_scheme(client_id: &(impl fmt::Display + ?Sized)) -> String {
         format!("discord-{client_id}")
     }
 
     /// The deep-link form for `client_id` (digits only, so the scheme is always valid).
-    pub fn deep_link(client_id: &str) -> Result<Self, OAuthError> {
-        if client_id.is_empty() || !client_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(OAuthError::Config(
-                "the client id must be the numeric Application ID".into(),
-            ));
+    pub fn deep_link(client_id: &ClientId) -> Self {
+        Self::DeepLink {
+            client_id: client_id.clone(),
         }
-        Ok(Self::DeepLink {
-            client_id: client_id.to_owned(),
-        })
     }
 }
 
@@ -68,9 +63,8 @@ mod tests {
             RedirectUri::Loopback { port: 53134 }.to_string(),
             "http://127.0.0.1:53134/callback"
         );
-        let deep = RedirectUri::deep_link("1234").unwrap();
+        let deep = RedirectUri::deep_link(&"1234".parse().unwrap());
         assert_eq!(deep.to_string(), "discord-1234:/authorize/callback");
         assert_eq!(deep.as_url().scheme(), "discord-1234");
-        assert!(RedirectUri::deep_link("12/x").is_err());
     }
 }
