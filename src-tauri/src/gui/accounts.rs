@@ -9,7 +9,7 @@
 use linkcord_core::accounts::{AccountEntry, AccountIndex, AccountStatus as IndexStatus};
 use linkcord_core::config::Endpoints;
 use linkcord_core::discord::{User, UserId, UserView, cdn};
-use linkcord_core::session::{Session, SessionError};
+use linkcord_core::session::{CachedSnapshot, Session, SessionError};
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::{AppState, errors, images};
@@ -85,14 +85,26 @@ pub async fn refresh<R: Runtime>(
     state.live.set(&id, AccountStatus::Refreshing, None);
     let _ = publish(app).await;
     let outcome = session.refresh_snapshot(&id).await;
-    let (status, error) = match &outcome {
+    after_refresh(app, &session, &id, outcome.as_ref()).await
+}
+
+/// What every refresh of `id` ends with, the window's and the background schedule's alike:
+/// the live status (and the reason of a failure), the index's names kept in step, and a new
+/// view published.
+pub async fn after_refresh<R: Runtime>(
+    app: &AppHandle<R>,
+    session: &Session,
+    id: &UserId,
+    outcome: Result<&CachedSnapshot, &SessionError>,
+) -> Result<AccountsView, CommandError> {
+    let (status, error) = match outcome {
         Ok(fresh) => {
-            remember_user(&session, &fresh.snapshot.user);
+            remember_user(session, &fresh.snapshot.user);
             (AccountStatus::Ok, None)
         }
         Err(e) => (status_after(e), Some(errors::command_error(e).message)),
     };
-    state.live.set(&id, status, error);
+    app.state::<AppState>().live.set(id, status, error);
     publish(app).await
 }
 

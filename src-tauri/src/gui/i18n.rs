@@ -144,7 +144,8 @@ pub fn set_language(language: Option<&str>) {
     CHOSEN.store(value, Ordering::Relaxed);
 }
 
-fn lang() -> Lang {
+/// The language in force: the setting, else the system's.
+pub fn lang() -> Lang {
     match CHOSEN.load(Ordering::Relaxed) {
         1 => Lang::En,
         2 => Lang::Fr,

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod actions;
+mod background;
 mod commands;
 mod errors;
 mod i18n;
@@ -15,6 +16,7 @@ mod images;
 mod links;
 mod live;
 mod notices;
+mod notify;
 mod os_links;
 mod prefetch;
 mod publisher;
@@ -38,7 +40,8 @@ use actions::Action;
 pub use state::AppState;
 
 /// After start-up: show the accounts in the tray, refresh the active one, fetch the other
-/// accounts' pictures, and follow changes made by other processes. The window meanwhile draws
+/// accounts' pictures, start the background refresh of every account, and follow changes
+/// made by other processes. The window meanwhile draws
 /// from the cache.
 fn start_background_work<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
@@ -46,6 +49,7 @@ fn start_background_work<R: Runtime>(app: &AppHandle<R>) {
         let published = accounts::publish(&handle).await;
         // Only after the first view: nothing is added to the start path.
         prefetch::follow(&handle);
+        background::spawn(&handle);
         if let Ok(view) = published
             && let Some(active) = view.active
         {
@@ -82,6 +86,7 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
@@ -115,6 +120,7 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             };
             handle.state::<AppState>().set_tray_available(tray_ok);
             window::follow_accounts(handle);
+            notify::on_click(handle);
             os_links::listen(handle);
             os_links::register_oauth_scheme(handle);
             if let Some(link) = &initial_link {
