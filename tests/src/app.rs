@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::opener::RecordingOpener;
+use crate::processes;
 
 /// The workspace root (this crate lives in `<root>/tests`).
 pub fn workspace_root() -> PathBuf {
@@ -188,14 +189,11 @@ impl Sandbox {
     /// from the app) names this sandbox's data directory.
     pub fn web_processes(&self) -> Vec<u32> {
         let marker = format!("LINKCORD_DATA_DIR={}", self.data_dir.path().display());
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return Vec::new();
-        };
-        entries
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        processes::pids()
+            .into_iter()
             .filter(|pid| {
-                let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-                comm.trim() == "WebKitWebProces" && process_env(*pid).contains(&marker)
+                processes::command_name(*pid) == "WebKitWebProces"
+                    && processes::environment(*pid).contains(&marker)
             })
             .collect()
     }
@@ -248,13 +246,4 @@ impl Default for Sandbox {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// The environment a process started with, as `NAME=value` strings.
-pub fn process_env(pid: u32) -> Vec<String> {
-    let raw = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-    raw.split(|b| *b == 0)
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| String::from_utf8_lossy(kv).into_owned())
-        .collect()
 }

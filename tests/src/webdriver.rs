@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::app::{Sandbox, linkcord_bin, output_dir};
+use crate::processes;
 
 /// Whether end-to-end tests should run: `scripts/test.sh` sets `LINKCORD_E2E=1` inside Xvfb.
 /// Elsewhere (a plain `cargo test`) they print that they were skipped.
@@ -100,10 +101,10 @@ impl Drop for Driver {
         // End the whole tree (tauri-driver, WebKitWebDriver, the app and its web processes),
         // even when a test failed half-way: a stray app would hold the single-instance lock
         // and swallow the next test's launch. SIGTERM first, then SIGKILL for what is left.
-        let tree = process_tree(self.child.id());
+        let tree = processes::descendants(self.child.id());
         signal(&tree, "-TERM");
         let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline && tree.iter().any(|pid| alive(*pid)) {
+        while Instant::now() < deadline && tree.iter().any(|pid| processes::alive(*pid)) {
             std::thread::sleep(Duration::from_millis(50));
         }
         signal(&tree, "-KILL");
@@ -111,48 +112,10 @@ impl Drop for Driver {
     }
 }
 
-/// `root` and every process descended from it, read from /proc.
-fn process_tree(root: u32) -> Vec<u32> {
-    let mut parents = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // The parent pid is the second field after the command name in parentheses.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        if let Some(ppid) = ppid {
-            parents.push((pid, ppid));
-        }
-    }
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let parent = tree[i];
-        tree.extend(
-            parents
-                .iter()
-                .filter(|(_, pp)| *pp == parent)
-                .map(|(p, _)| *p),
-        );
-        i += 1;
-    }
-    tree
-}
-
-fn alive(pid: u32) -> bool {
-    std::path::Path::new(&format!("/proc/{pid}")).exists()
-}
-
 fn signal(pids: &[u32], sig: &str) {
     let live: Vec<String> = pids
         .iter()
-        .filter(|p| alive(**p))
+        .filter(|p| processes::alive(**p))
         .map(u32::to_string)
         .collect();
     if !live.is_empty() {

@@ -14,10 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use linkcord_tests::app::{Sandbox, process_env, workspace_root};
+use linkcord_tests::app::{Sandbox, workspace_root};
 use linkcord_tests::emulator::{DEFAULT_CLIENT_ID, ids};
-use linkcord_tests::tray::{self, Shell};
+use linkcord_tests::processes;
+use linkcord_tests::tray::Shell;
 use linkcord_tests::webdriver::{self, Driver, click, screenshot, wait_for, wait_for_text};
+use linkcord_tests::window_manager;
 
 /// The demo's data directory name and keychain service name (scripts/run.sh).
 const DEMO_ID: &str = "app.linkcord.desktop-demo";
@@ -69,24 +71,15 @@ fn demo_processes(sandbox: &Sandbox) -> Vec<(u32, String)> {
         "XDG_DATA_HOME={}",
         sandbox.home.path().join("data").display()
     );
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+    processes::pids()
+        .into_iter()
         .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let state = stat
-                .rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .next()?
-                .to_owned();
-            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+            let state = processes::stat(pid)?.state;
+            let exe = processes::executable(pid)?;
             let name = exe.file_name()?.to_string_lossy().into_owned();
-            let ours = state != "Z"
+            let ours = state != 'Z'
                 && !matches!(name.as_str(), "tauri-driver" | "WebKitWebDriver")
-                && process_env(pid).contains(&marker);
+                && processes::environment(pid).contains(&marker);
             ours.then_some((pid, name))
         })
         .collect()
@@ -283,7 +276,10 @@ async fn the_demo_signs_in_through_the_emulator_and_quitting_stops_it() {
 
     // Close the window, then "Quit" in the tray, as a person ends the app.
     let item = shell.wait_for_item(PATIENTLY).await;
-    assert!(tray::close_window(WINDOW_TITLE) >= 1, "a window to close");
+    assert!(
+        window_manager::close_window(WINDOW_TITLE) >= 1,
+        "a window to close"
+    );
     item.click_label("Quit").await;
     wait_until_all_gone(&sandbox, Duration::from_secs(15)).await;
     assert!(
@@ -352,7 +348,7 @@ async fn ctrl_c_in_the_terminal_stops_the_demo_and_its_emulator() {
     let port = url::Url::parse(&url).unwrap().port().unwrap();
 
     let deadline = Instant::now() + PATIENTLY;
-    while !tray::window_is_viewable(WINDOW_TITLE) {
+    while !window_manager::window_is_viewable(WINDOW_TITLE) {
         assert!(Instant::now() < deadline, "the demo's window never showed");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -394,7 +390,7 @@ async fn the_demo_refuses_to_start_while_linkcord_runs() {
             .expect("start linkcord"),
     );
     let deadline = Instant::now() + PATIENTLY;
-    while !tray::window_is_viewable(WINDOW_TITLE) {
+    while !window_manager::window_is_viewable(WINDOW_TITLE) {
         assert!(Instant::now() < deadline, "Linkcord's window never showed");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -4,7 +4,8 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use linkcord_tests::app::{Sandbox, process_env};
+use linkcord_tests::app::Sandbox;
+use linkcord_tests::processes;
 use linkcord_tests::webdriver::{self, Driver, screenshot, wait_for, wait_for_text};
 
 #[tokio::test]
@@ -27,7 +28,7 @@ async fn first_start_shows_the_setup_screen() {
     // the app told its web process so through the environment.
     let web = sandbox.web_processes();
     assert_eq!(web.len(), 1, "one web process for the window: {web:?}");
-    let env = process_env(web[0]);
+    let env = processes::environment(web[0]);
     assert!(
         env.iter()
             .any(|kv| kv == "WEBKIT_DISABLE_COMPOSITING_MODE=1"),

@@ -18,6 +18,7 @@ use linkcord_tests::app::{Sandbox, workspace_root};
 use linkcord_tests::emulator::{Emulator, EmulatorConfig, FixtureUser, RunningEmulator, ids};
 use linkcord_tests::tray::{self, MenuEntry, Shell, TrayItem, describe};
 use linkcord_tests::webdriver::{self, Driver, click, screenshot, wait_for, wait_for_text};
+use linkcord_tests::window_manager;
 
 /// The window's title, which the stand-in window manager looks for.
 const WINDOW_TITLE: &str = "Linkcord";
@@ -208,7 +209,7 @@ async fn emulator_requests(emulator: &RunningEmulator, route: &str) -> u64 {
 async fn wait_until_viewable(viewable: bool, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     loop {
-        if tray::window_is_viewable(WINDOW_TITLE) == viewable {
+        if window_manager::window_is_viewable(WINDOW_TITLE) == viewable {
             return true;
         }
         if Instant::now() >= deadline {
@@ -459,7 +460,7 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
         "the open window has a web process"
     );
     assert!(
-        tray::close_window(WINDOW_TITLE) >= 1,
+        window_manager::close_window(WINDOW_TITLE) >= 1,
         "no visible window titled {WINDOW_TITLE:?} to close"
     );
     assert!(
@@ -502,7 +503,7 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
 
     // "Add account…" with the window closed opens it on the sign-in waiting for the browser.
     assert!(
-        tray::close_window(WINDOW_TITLE) >= 1,
+        window_manager::close_window(WINDOW_TITLE) >= 1,
         "close the window again"
     );
     assert!(
@@ -517,7 +518,7 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
         "the sign-in panel waiting for the browser",
     )
     .await;
-    assert!(tray::window_is_viewable(WINDOW_TITLE));
+    assert!(window_manager::window_is_viewable(WINDOW_TITLE));
     screenshot(&client, "tray-add-account").await;
     client.close().await.unwrap();
 }
@@ -684,7 +685,7 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
     )
     .await;
     assert!(
-        !tray::window_is_viewable(WINDOW_TITLE),
+        !window_manager::window_is_viewable(WINDOW_TITLE),
         "a start at login must leave the window hidden"
     );
     item.click_label("Open Linkcord").await;

@@ -24,17 +24,26 @@
 //!    window closed and Linkcord left in the tray.
 //! 5. Baseline: `linkcord accounts` (the CLI, no window) wall time and peak RSS.
 //!
+//! With `--accounts N` (issue 11), the same cold starts (Discord reachable), switches and
+//! memory are measured twice in one run: first with two accounts, then with N, each signed in
+//! through `linkcord login` against the emulator ([`linkcord_tests::seed`]: generated users,
+//! real keychain entries). Switches alternate between the first account and the last (the
+//! bottom of the list). A summary then sets N against two, as a ratio, so both sides saw the
+//! same machine and the same build.
+//!
 //! Run it with `scripts/bench-app.sh`, which builds the release binary and runs this under
 //! Xvfb and a private Secret Service. It exits 0 whatever the numbers are, and non-zero only
 //! when it could not measure. `--memory-only` skips the cold starts and the CLI baseline.
 
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use linkcord_tests::app::Sandbox;
 use linkcord_tests::emulator::{Emulator, EmulatorConfig, ids};
+use linkcord_tests::processes::{self, descendants, unix_ms_now};
+use linkcord_tests::seed::{ManyUsers, sign_in_all};
 use linkcord_tests::webdriver::{Driver, wait_for, wait_for_text};
 use serde_json::{Value, json};
 
@@ -64,6 +73,9 @@ async fn main() -> ExitCode {
 async fn run() -> Result<()> {
     let bin = app_binary()?;
     print_conditions(&bin);
+    if let Some(n) = accounts_option()? {
+        return many_accounts(&bin, n).await;
+    }
 
     let emulator = Emulator::start(EmulatorConfig::default())
         .await
@@ -71,7 +83,7 @@ async fn run() -> Result<()> {
     let sandbox = prepared_sandbox(&emulator.base_url())?;
     sign_in_two_accounts(&sandbox).await?;
     if std::env::args().any(|a| a == "--memory-only") {
-        return idle_memory_and_switches(&sandbox, &bin).await;
+        return idle_memory_and_switches(&sandbox, &bin).await.map(drop);
     }
 
     let online = cold_starts(&sandbox, &bin).await?;
@@ -94,6 +106,20 @@ async fn run() -> Result<()> {
     cli_baseline(&sandbox)?;
     print_binary_size(&bin);
     Ok(())
+}
+
+/// `--accounts N`, when given.
+fn accounts_option() -> Result<Option<usize>> {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(at) = args.iter().position(|a| a == "--accounts") else {
+        return Ok(None);
+    };
+    let n = args
+        .get(at + 1)
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n >= 2)
+        .ok_or("--accounts takes a number of accounts, at least 2")?;
+    Ok(Some(n))
 }
 
 /// The release binary under test. `LINKCORD_BIN` is also what [`Sandbox`] and [`Driver`]
@@ -187,6 +213,108 @@ async fn sign_in(client: &Client, name: &str) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Many accounts: the same measures with 2 and with N accounts, and N against 2.
+
+/// The medians one account count gave.
+struct Figures {
+    accounts: usize,
+    /// The app process's start to the profile in the page, ms.
+    cold_start: f64,
+    /// Switches to the last account: click to the new name in the DOM, and to the frame, ms.
+    switch_dom: f64,
+    switch_frame: f64,
+    /// Idle after a start, the app's tree, MB.
+    idle_pss: f64,
+    idle_rss: f64,
+    /// `linkcord accounts` wall time, ms.
+    cli: f64,
+}
+
+async fn many_accounts(bin: &Path, n: usize) -> Result<()> {
+    let reference = if n == 2 {
+        None
+    } else {
+        Some(measure_with(bin, 2).await?)
+    };
+    let measured = measure_with(bin, n).await?;
+    print_summary(reference.as_ref().unwrap_or(&measured), &measured);
+    print_binary_size(bin);
+    Ok(())
+}
+
+/// Cold starts, a session and the CLI with `n` seeded accounts, the last one active.
+async fn measure_with(bin: &Path, n: usize) -> Result<Figures> {
+    let many = ManyUsers::generate(n);
+    let emulator = Emulator::start(many.emulator_config())
+        .await
+        .map_err(|e| format!("emulator: {e}"))?;
+    let sandbox = Sandbox::new()
+        .with_emulator(&emulator.base_url())
+        .with_any_loopback_port();
+    let seeding = Instant::now();
+    sign_in_all(&sandbox, &many.ids()).await?;
+    println!();
+    println!(
+        "==== {n} accounts, signed in with `linkcord login` in {:.1} s; the last is active.",
+        seeding.elapsed().as_secs_f64()
+    );
+
+    let starts = cold_starts(&sandbox, bin).await?;
+    print_cold_starts(
+        &format!("Cold start with {n} accounts, Discord reachable"),
+        &starts,
+    );
+    let users = many.users();
+    let (first, last) = (&users[0], &users[n - 1]);
+    let pair = Pair {
+        first: &first.id,
+        last: &last.id,
+        names: format!("{} (first) / {} (last)", first.username, last.username),
+    };
+    let session = session(&sandbox, bin, &pair).await?;
+    let cli = cli_baseline(&sandbox)?;
+    let megabytes = |kb: u64| kb as f64 / 1024.0;
+    Ok(Figures {
+        accounts: n,
+        cold_start: median(starts.iter().map(|r| r.process_to_render).collect()),
+        switch_dom: median(session.to_last_dom),
+        switch_frame: median(session.to_last_frame),
+        idle_pss: megabytes(session.idle.pss),
+        idle_rss: megabytes(session.idle.rss),
+        cli,
+    })
+}
+
+fn print_summary(two: &Figures, n: &Figures) {
+    println!();
+    println!(
+        "Summary: {} accounts against {} in this run (medians; ratio = {} / {}):",
+        n.accounts, two.accounts, n.accounts, two.accounts
+    );
+    println!(
+        "  {:<42} {:>9} {:>9} {:>7}",
+        "",
+        format!("{}", two.accounts),
+        format!("{}", n.accounts),
+        "ratio"
+    );
+    let rows: [(&str, fn(&Figures) -> f64); 6] = [
+        ("cold start, process->render, ms", |f| f.cold_start),
+        ("switch to the last, click->DOM, ms", |f| f.switch_dom),
+        ("switch to the last, click->frame, ms", |f| f.switch_frame),
+        ("idle after start, PSS total, MB", |f| f.idle_pss),
+        ("idle after start, RSS total, MB", |f| f.idle_rss),
+        ("`linkcord accounts`, wall, ms", |f| f.cli),
+    ];
+    for (what, value) in rows {
+        let (a, b) = (value(two), value(n));
+        println!("  {what:<42} {a:>9.1} {b:>9.1} {:>7.2}", b / a);
+    }
+    println!("  goal at 100 accounts: switch under 50 ms, cold start under 500 ms");
+    print_load("after the summary");
+}
+
+// ---------------------------------------------------------------------------------------
 // Cold starts.
 
 /// One cold start, all times in milliseconds.
@@ -219,7 +347,9 @@ async fn cold_start(sandbox: &Sandbox, bin: &Path) -> Result<ColdStart> {
     let client = driver.launch(&[]).await;
     let rendered = render_time(&client).await;
     // Read while the app still runs: /proc forgets it once the driver ends it.
-    let started = app_pid(bin).and_then(process_start_unix_ms);
+    let started = app_pid(bin).and_then(|pid| {
+        processes::start_unix_ms(pid).ok_or_else(|| format!("/proc/{pid}/stat is unreadable"))
+    });
     let _ = client.close().await;
     drop(driver);
     let (rendered, started) = (rendered?, started?);
@@ -293,27 +423,62 @@ fn print_cold_starts(title: &str, runs: &[ColdStart]) {
 // ---------------------------------------------------------------------------------------
 // One session: idle memory, then switches, then idle memory again.
 
-async fn idle_memory_and_switches(sandbox: &Sandbox, bin: &Path) -> Result<()> {
+/// What one session measured, for the many-accounts summary.
+struct Session {
+    /// PSS and RSS totals (kB) of the app's tree, idle after the start.
+    idle: Totals,
+    /// Switches to the last account only: click to the new name in the DOM, and to the frame.
+    to_last_dom: Vec<f64>,
+    to_last_frame: Vec<f64>,
+}
+
+/// The two accounts a session alternates between: `first` is switched to first, so `last`
+/// must be the active one when the window opens.
+struct Pair<'a> {
+    first: &'a str,
+    last: &'a str,
+    /// How the switch heading names them, e.g. "Ava/Dmitri".
+    names: String,
+}
+
+async fn idle_memory_and_switches(sandbox: &Sandbox, bin: &Path) -> Result<Session> {
+    let pair = Pair {
+        first: ids::AVA,
+        last: ids::DMITRI,
+        names: "Ava/Dmitri".into(),
+    };
+    session(sandbox, bin, &pair).await
+}
+
+async fn session(sandbox: &Sandbox, bin: &Path, pair: &Pair<'_>) -> Result<Session> {
     let driver = Driver::start(sandbox);
     let client = driver.launch(&[]).await;
-    let outcome = measure_session(&client, bin).await;
+    let outcome = measure_session(&client, bin, pair).await;
     let _ = client.close().await;
     drop(driver);
     outcome
 }
 
-async fn measure_session(client: &Client, bin: &Path) -> Result<()> {
+async fn measure_session(client: &Client, bin: &Path, pair: &Pair<'_>) -> Result<Session> {
     render_time(client).await?;
     tokio::time::sleep(IDLE).await;
-    print_memory(
+    let idle = print_memory(
         "Memory, idle 5 s after a start with Discord reachable",
         app_pid(bin)?,
     );
-    let (dom, frame) = switches(client).await?;
+    let switched = switches(client, pair).await?;
     println!();
-    println!("Account switch, Discord reachable, {SWITCHES} switches alternating Ava/Dmitri, ms:");
-    print_spread("click -> new name in the DOM", dom);
-    print_spread("click -> next frame after it", frame);
+    println!(
+        "Account switch, Discord reachable, {SWITCHES} switches alternating {}, ms:",
+        pair.names
+    );
+    print_spread("click -> new name in the DOM", switched.dom.clone());
+    print_spread("click -> next frame after it", switched.frame.clone());
+    print_spread("to the last: click -> DOM", switched.to_last_dom.clone());
+    print_spread(
+        "to the last: click -> frame",
+        switched.to_last_frame.clone(),
+    );
     println!("  target: under 50 ms");
     print_load("after the switches");
     tokio::time::sleep(IDLE).await;
@@ -331,7 +496,7 @@ async fn measure_session(client: &Client, bin: &Path) -> Result<()> {
     );
     // Closing the window (as a window manager's close button does) leaves Linkcord in the
     // tray: how it spends most of its time.
-    if linkcord_tests::tray::close_window("Linkcord") == 0 {
+    if linkcord_tests::window_manager::close_window("Linkcord") == 0 {
         return Err("no window titled Linkcord to close".into());
     }
     tokio::time::sleep(IDLE).await;
@@ -339,20 +504,42 @@ async fn measure_session(client: &Client, bin: &Path) -> Result<()> {
         "Memory, idle 5 s in the tray after the window was closed",
         app_pid(bin)?,
     );
-    Ok(())
+    Ok(Session {
+        idle,
+        to_last_dom: switched.to_last_dom,
+        to_last_frame: switched.to_last_frame,
+    })
 }
 
-/// Alternates between the two accounts; Dmitri is active at the start.
-async fn switches(client: &Client) -> Result<(Vec<f64>, Vec<f64>)> {
-    let (mut dom, mut frame) = (Vec::new(), Vec::new());
+/// Switch times, ms: every switch, and those to the last account on their own.
+struct Switched {
+    dom: Vec<f64>,
+    frame: Vec<f64>,
+    to_last_dom: Vec<f64>,
+    to_last_frame: Vec<f64>,
+}
+
+/// Alternates between the pair's accounts, starting with a switch to `first`.
+async fn switches(client: &Client, pair: &Pair<'_>) -> Result<Switched> {
+    let mut out = Switched {
+        dom: Vec::new(),
+        frame: Vec::new(),
+        to_last_dom: Vec::new(),
+        to_last_frame: Vec::new(),
+    };
     for i in 0..SWITCHES {
-        let to = if i % 2 == 0 { ids::AVA } else { ids::DMITRI };
+        let to_last = i % 2 == 1;
+        let to = if to_last { pair.last } else { pair.first };
         let (d, f) = switch_to(client, to).await?;
-        dom.push(d);
-        frame.push(f);
+        out.dom.push(d);
+        out.frame.push(f);
+        if to_last {
+            out.to_last_dom.push(d);
+            out.to_last_frame.push(f);
+        }
         tokio::time::sleep(SWITCH_PAUSE).await;
     }
-    Ok((dom, frame))
+    Ok(out)
 }
 
 /// Clicks the account's button in the page and times, in the page's own clock, until the
@@ -400,51 +587,7 @@ fn print_spread(what: &str, mut values: Vec<f64>) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Processes and memory, from /proc.
-
-/// What this benchmark needs of one line of `/proc/<pid>/stat`.
-struct ProcStat {
-    pid: u32,
-    ppid: u32,
-    /// Field 22: clock ticks after boot when the process started.
-    start_ticks: u64,
-}
-
-fn read_stat(pid: u32) -> Option<ProcStat> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name (field 2) may hold spaces; the fields after it are plain. Counting
-    // from field 3 (state) at index 0, the parent is field 4 and the start time field 22.
-    let (_, rest) = stat.rsplit_once(')')?;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    Some(ProcStat {
-        pid,
-        ppid: fields.get(1)?.parse().ok()?,
-        start_ticks: fields.get(19)?.parse().ok()?,
-    })
-}
-
-fn all_processes() -> Vec<ProcStat> {
-    std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
-        .filter_map(read_stat)
-        .collect()
-}
-
-/// `root` and every process under it.
-fn descendants(root: u32) -> Vec<u32> {
-    let all = all_processes();
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let parent = tree[i];
-        tree.extend(all.iter().filter(|p| p.ppid == parent).map(|p| p.pid));
-        i += 1;
-    }
-    tree
-}
+// The app process and its memory (from /proc, through `linkcord_tests::processes`).
 
 /// The running app: the one process under this benchmark whose executable is `linkcord-app`
 /// beside `bin` (`linkcord` replaces itself with it, keeping its pid and start time). Only
@@ -453,7 +596,7 @@ fn app_pid(bin: &Path) -> Result<u32> {
     let app = bin.with_file_name("linkcord-app");
     let mine: Vec<u32> = descendants(std::process::id())
         .into_iter()
-        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
+        .filter(|pid| processes::executable(*pid).is_some_and(|exe| exe == app))
         .collect();
     match mine.as_slice() {
         [pid] => Ok(*pid),
@@ -462,55 +605,18 @@ fn app_pid(bin: &Path) -> Result<u32> {
     }
 }
 
-/// The process's start in Unix milliseconds. `/proc/stat`'s `btime` is whole seconds, too
-/// coarse here, so the offset between the boot-time clock (which field 22 counts in) and the
-/// wall clock is read now instead.
-fn process_start_unix_ms(pid: u32) -> Result<f64> {
-    let stat = read_stat(pid).ok_or_else(|| format!("/proc/{pid}/stat is unreadable"))?;
-    // SAFETY: sysconf only reads a constant of the system.
-    let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let boot_offset_s = clock_seconds(libc::CLOCK_REALTIME) - clock_seconds(libc::CLOCK_BOOTTIME);
-    Ok((boot_offset_s + stat.start_ticks as f64 / ticks_per_second) * 1000.0)
-}
-
-fn clock_seconds(clock: libc::clockid_t) -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec for the duration of the call.
-    unsafe { libc::clock_gettime(clock, &mut ts) };
-    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
-}
-
-fn unix_ms_now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-}
-
-/// A `kB` field of a /proc file, such as `VmRSS:` in `status` or `Pss:` in `smaps_rollup`.
-fn kb_field(path: &str, key: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .find(|l| l.starts_with(key))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn command_name(pid: u32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_else(|_| "?".into())
+/// Memory totals of the app's tree, kB.
+#[derive(Clone, Copy)]
+struct Totals {
+    rss: u64,
+    pss: u64,
 }
 
 /// RSS counts shared pages (libraries, WebKit's shared memory) once per process, so the RSS
 /// total overstates; PSS splits shared pages between the processes, so its total is fair.
 /// Of the PSS, the anonymous part (heap, JS, graphics buffers) is what the app and its page
 /// make; the rest is mostly the code of the libraries they map.
-fn print_memory(title: &str, app: u32) {
+fn print_memory(title: &str, app: u32) -> Totals {
     println!();
     println!("{title} (the app and every process under it):");
     println!(
@@ -519,19 +625,19 @@ fn print_memory(title: &str, app: u32) {
     );
     let mut totals = [0u64; 3];
     for pid in descendants(app) {
-        let rollup = format!("/proc/{pid}/smaps_rollup");
-        let row = [
-            kb_field(&format!("/proc/{pid}/status"), "VmRSS:"),
-            kb_field(&rollup, "Pss:"),
-            kb_field(&rollup, "Pss_Anon:"),
-        ];
+        let memory = processes::memory(pid);
+        let row = [memory.rss_kb, memory.pss_kb, memory.anon_pss_kb];
         for (total, value) in totals.iter_mut().zip(row) {
             *total += value.unwrap_or(0);
         }
-        print_memory_row(&pid.to_string(), &command_name(pid), row);
+        print_memory_row(&pid.to_string(), &processes::command_name(pid), row);
     }
     print_memory_row("", "total", totals.map(Some));
     println!("  target: under 150 MB");
+    Totals {
+        rss: totals[0],
+        pss: totals[1],
+    }
 }
 
 fn print_memory_row(pid: &str, name: &str, [rss, pss, anon]: [Option<u64>; 3]) {
@@ -552,7 +658,7 @@ fn mb(kb: Option<u64>) -> String {
 
 /// The same binary with no window, to set the numbers above against: `linkcord accounts`,
 /// or `linkcord config get port` in a build whose CLI has no `accounts` yet.
-fn cli_baseline(sandbox: &Sandbox) -> Result<()> {
+fn cli_baseline(sandbox: &Sandbox) -> Result<f64> {
     let args: &[&str] = if run_measured(sandbox, &["accounts"]).is_ok() {
         &["accounts"]
     } else {
@@ -570,9 +676,10 @@ fn cli_baseline(sandbox: &Sandbox) -> Result<()> {
         "Baseline: `linkcord {}` (CLI, no window), {CLI_RUNS} runs:",
         args.join(" ")
     );
+    let wall = median(times.clone());
     print_spread("wall time, ms", times);
     print_spread("peak RSS, MB", peaks);
-    Ok(())
+    Ok(wall)
 }
 
 /// Runs the CLI and reaps it with `wait4`, which hands back the child's own peak RSS (not the
