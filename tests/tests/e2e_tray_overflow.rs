@@ -1,0 +1,161 @@
+//! The tray menu with many accounts, read and clicked over D-Bus as a Linux panel does
+//! (`linkcord_tests::tray`): fifteen accounts signed in for real against the Discord emulator
+//! (`linkcord_tests::seed`), then the real app started in the tray alone.
+//!
+//! What a person with many accounts depends on: the menu stays one screen high (ten accounts,
+//! the rest under "More accounts"), the active account is always on the top level even when
+//! it is the least recently used, and an account inside "More accounts" switches in one click,
+//! which then lands in `accounts.json` and moves the account to the top level.
+
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use linkcord_tests::app::Sandbox;
+use linkcord_tests::emulator::Emulator;
+use linkcord_tests::seed::{self, ManyUsers, SeedUser};
+use linkcord_tests::tray::{MenuEntry, Shell, describe};
+use linkcord_tests::webdriver;
+
+/// For what has no promise of speed (start-up, a switch) on a loaded machine.
+const PATIENTLY: Duration = Duration::from_secs(30);
+const ACCOUNTS: usize = 15;
+/// The top level's share of accounts (`gui/tray_menu.rs`).
+const TOP_LEVEL: usize = 10;
+const MORE: &str = "More accounts";
+
+#[tokio::test]
+async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there() {
+    if !webdriver::enabled("past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there")
+    {
+        return;
+    }
+    let shell = Shell::start()
+        .await
+        .expect("own org.kde.StatusNotifierWatcher on the session bus (run under dbus)");
+    let many = ManyUsers::generate(ACCOUNTS);
+    let emulator = Emulator::start(many.emulator_config()).await.unwrap();
+    let sandbox = Sandbox::new()
+        .with_emulator(&emulator.base_url())
+        .with_any_loopback_port();
+    // Signed in one after the other: the first is the least recently used.
+    seed::sign_in_all(&sandbox, &many.ids()).await.unwrap();
+    let users = many.users();
+    // Made active without being used (as an index from an older version, or edited by
+    // hand, would have it): the least recently used account is the active one.
+    set_active_in_index(&sandbox, &users[0].id);
+
+    let _app = AppProcess(
+        sandbox
+            .command(&["--hidden"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start linkcord in the tray"),
+    );
+    let item = shell.wait_for_item(PATIENTLY).await;
+    let (menu, ok) = item
+        .wait_for_menu(PATIENTLY, |m| {
+            more_accounts(m).is_some() && account(m, &users[0]).is_some_and(MenuEntry::checked)
+        })
+        .await;
+    assert!(ok, "no overflow with the active account checked: {}", describe(&menu));
+
+    // The top level: the active account first, then the nine used last, newest first.
+    let top: Vec<&MenuEntry> = menu.iter().filter(|e| is_account(e)).collect();
+    assert_eq!(top.len(), TOP_LEVEL, "{}", describe(&menu));
+    assert!(names(top[0], &users[0]), "the active account heads the menu: {}", describe(&menu));
+    for (place, user) in top[1..].iter().zip(users.iter().rev()) {
+        assert!(names(place, user), "{} expected next: {}", user.username, describe(&menu));
+    }
+
+    // "More accounts": the five used least, by name, each once, none of them on top.
+    let more = more_accounts(&menu).unwrap();
+    let hidden = &users[1..=ACCOUNTS - TOP_LEVEL];
+    assert_eq!(more.children.len(), hidden.len(), "{}", describe(&more.children));
+    for user in hidden {
+        assert!(
+            more.children.iter().any(|e| names(e, user)),
+            "{} missing from More accounts: {}",
+            user.username,
+            describe(&more.children)
+        );
+        assert!(account(&top.iter().copied().cloned().collect::<Vec<_>>(), user).is_none());
+    }
+    let labels: Vec<String> = more.children.iter().map(|e| e.label.to_lowercase()).collect();
+    let mut sorted = labels.clone();
+    sorted.sort();
+    assert_eq!(labels, sorted, "More accounts is in name order");
+
+    // A click inside "More accounts" switches: the index says so, and the account moves up.
+    let target = &hidden[2];
+    let entry = more.children.iter().find(|e| names(e, target)).unwrap();
+    item.click(entry.id).await.expect("click in More accounts");
+    let switched = wait_until(PATIENTLY, || active_in_index(&sandbox).as_deref() == Some(&target.id)).await;
+    assert!(switched, "accounts.json still names {:?} active", active_in_index(&sandbox));
+    let (menu, ok) = item
+        .wait_for_menu(PATIENTLY, |m| {
+            let top: Vec<MenuEntry> = m.iter().filter(|e| is_account(e)).cloned().collect();
+            account(&top, target).is_some_and(MenuEntry::checked)
+        })
+        .await;
+    assert!(ok, "the account switched to is not checked on top: {}", describe(&menu));
+    let more = more_accounts(&menu).expect("still fifteen accounts");
+    assert!(!more.children.iter().any(|e| names(e, target)), "{}", describe(&more.children));
+    drop(emulator);
+}
+
+/// The menu's "More accounts" submenu, if it has one.
+fn more_accounts(menu: &[MenuEntry]) -> Option<&MenuEntry> {
+    menu.iter().find(|e| e.label == MORE && !e.children.is_empty())
+}
+
+fn is_account(entry: &MenuEntry) -> bool {
+    !entry.toggle_type.is_empty()
+}
+
+/// Whether a menu line names `user` (labels read "Display name (username)", each isolated).
+fn names(entry: &MenuEntry, user: &SeedUser) -> bool {
+    entry.label.contains(&format!("\u{2068}{}\u{2069}", user.username))
+}
+
+fn account<'m>(menu: &'m [MenuEntry], user: &SeedUser) -> Option<&'m MenuEntry> {
+    menu.iter().find(|e| is_account(e) && names(e, user))
+}
+
+fn index_path(sandbox: &Sandbox) -> std::path::PathBuf {
+    sandbox.data_dir.path().join("accounts.json")
+}
+
+fn active_in_index(sandbox: &Sandbox) -> Option<String> {
+    let text = std::fs::read_to_string(index_path(sandbox)).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value["active"].as_str().map(str::to_owned)
+}
+
+fn set_active_in_index(sandbox: &Sandbox, id: &str) {
+    let path = index_path(sandbox);
+    let mut index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    index["active"] = id.into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&index).unwrap()).unwrap();
+}
+
+async fn wait_until(within: Duration, check: impl Fn() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    while std::time::Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    check()
+}
+
+/// Ends the app started outside WebDriver, also when the test fails half-way.
+struct AppProcess(Child);
+
+impl Drop for AppProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
