@@ -27,7 +27,7 @@ mod tests;
 
 pub use cache::{AccountCache, CacheKind, CachedDoc, CachedSnapshot};
 pub use error::AccountsError;
-pub(crate) use lock::FileLock;
 pub use index::{AccountEntry, AccountIndex, AccountStatus, INDEX_VERSION, Identity};
+pub(crate) use lock::FileLock;
 pub use refresh::{HeldAccount, REFRESH_MARGIN, RefreshCoordinator};
 pub use store::{AccountStore, IndexWarning, Loaded};

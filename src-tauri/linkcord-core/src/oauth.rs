@@ -16,13 +16,13 @@ mod pending;
 #[cfg(test)]
 pub(crate) mod test_server;
 
+pub use crate::values::{LOOPBACK_ANY_PORT, RedirectUri, Scopes};
 pub use callback::parse_deep_link_callback;
 pub use client::{ClientCredentials, OAuthClient, TokenSet};
 pub use error::OAuthError;
 pub use listener::{BrowserReply, Cancel, LoopbackListener, WaitOptions};
 pub use pages::{Language, SignInFailure, SignInOutcome};
 pub use pending::PendingLogin;
-pub use crate::values::{LOOPBACK_ANY_PORT, RedirectUri, Scopes};
 
 /// The one-time code Discord puts in the redirect; short-lived, never printed.
 pub use oauth2::AuthorizationCode;

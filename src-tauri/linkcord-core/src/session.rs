@@ -13,9 +13,9 @@ mod snapshot;
 #[cfg(test)]
 mod tests;
 
+pub use crate::accounts::CachedSnapshot;
 pub use browser::{BrowserLaunch, Opener, UrlSink};
 pub use error::SessionError;
 pub use flows::{LoggedOut, Session, SignInOptions, SignedIn, client_secret_in_force};
-pub use crate::accounts::CachedSnapshot;
 pub use quick::stored_token;
 pub use snapshot::{Freshness, SnapshotOutcome};

@@ -110,12 +110,18 @@ impl AccountCache {
             value.expect("Discord's models serialise to JSON")
         };
         vec![
-            (CacheKind::Profile, encode(serde_json::to_value(&snapshot.user))),
+            (
+                CacheKind::Profile,
+                encode(serde_json::to_value(&snapshot.user)),
+            ),
             (
                 CacheKind::Connections,
                 encode(serde_json::to_value(&snapshot.connections)),
             ),
-            (CacheKind::Guilds, encode(serde_json::to_value(&snapshot.guilds))),
+            (
+                CacheKind::Guilds,
+                encode(serde_json::to_value(&snapshot.guilds)),
+            ),
         ]
     }
 

@@ -200,7 +200,7 @@ impl RefreshCoordinator {
         if !stale.applies_to(&record, OffsetDateTime::now_utc()) {
             return Ok(record.access_token);
         }
-        if !listed(&self.store, account) {
+        if !listed(&self.store, account).await {
             // Removed while we waited: refreshing would bring its tokens back.
             return Err(not_signed_in(account));
         }
@@ -217,7 +217,7 @@ impl RefreshCoordinator {
         held: &mut HeldAccount,
     ) -> Result<AccessToken, AccountsError> {
         let Some(refresh_token) = record.refresh_token.as_ref() else {
-            self.mark_needs_sign_in(account);
+            self.mark_needs_sign_in(account).await;
             return Err(needs_sign_in(account));
         };
         // What the keychain holds: the record refreshed from, or, if that one only lived in
@@ -230,7 +230,7 @@ impl RefreshCoordinator {
             Ok(tokens) => tokens,
             Err(OAuthError::InvalidGrant { .. }) => {
                 // Dead for good. The account stays listed, marked; nothing is deleted.
-                self.mark_needs_sign_in(account);
+                self.mark_needs_sign_in(account).await;
                 return Err(needs_sign_in(account));
             }
             // Network trouble and the like: nothing was spent, the record is kept as it was.
@@ -313,11 +313,12 @@ impl RefreshCoordinator {
             .clone()
     }
 
-    fn mark_needs_sign_in(&self, account: &UserId) {
+    async fn mark_needs_sign_in(&self, account: &UserId) {
         let now = OffsetDateTime::now_utc();
         if let Err(e) = self
             .store
-            .update(|index| index.set_status(account, AccountStatus::NeedsSignIn, now))
+            .update_async(|index| index.set_status(account, AccountStatus::NeedsSignIn, now))
+            .await
         {
             tracing::warn!("could not mark account {account} as needing sign-in: {e}");
         }
@@ -340,7 +341,9 @@ async fn settle(
         // with the entry still there, the account was not removed. A keychain daemon started
         // anew and still locked answers "no such entry" like this, and dropping the pair
         // then would lose the only live refresh token.
-        Ok(None) if listed(store, account) => Ok(store_kept(account, vault, held, unsaved).await),
+        Ok(None) if listed(store, account).await => {
+            Ok(store_kept(account, vault, held, unsaved).await)
+        }
         // The account was removed meanwhile: the pair goes with it.
         Ok(None) => Err(not_signed_in(account)),
         Ok(Some(kept)) if kept.same_access_token(&unsaved.replaces) => {
@@ -373,9 +376,10 @@ async fn store_kept(
 
 /// Whether the index still lists `account`. An index that cannot be read says yes: the
 /// keychain entry is what decides then.
-fn listed(store: &AccountStore, account: &UserId) -> bool {
+async fn listed(store: &AccountStore, account: &UserId) -> bool {
     store
-        .load()
+        .load_async()
+        .await
         .map_or(true, |loaded| loaded.index.get(account).is_some())
 }
 

@@ -128,7 +128,21 @@ impl AccountStore {
         self.dir.join("locks").join("index.lock")
     }
 
-    /// Reads the index, repairing it if needed (see [`IndexWarning::Rebuilt`]).
+    /// Reads the index, repairing it if needed (see [`IndexWarning::Rebuilt`]). A repair
+    /// waits for the index lock without blocking the async runtime.
+    pub async fn load_async(&self) -> Result<Loaded, AccountsError> {
+        if let Some(index) = self.peek() {
+            return Ok(Loaded {
+                index,
+                warning: None,
+            });
+        }
+        let _lock = self.lock_index_async().await?;
+        self.load_locked()
+    }
+
+    /// [`AccountStore::load_async`] for synchronous callers: a wait for the lock blocks the
+    /// thread (up to 10 s), so async code uses the other.
     pub fn load(&self) -> Result<Loaded, AccountsError> {
         if let Read::Good(index) = self.read_index()? {
             return Ok(Loaded {
@@ -151,12 +165,30 @@ impl AccountStore {
     }
 
     /// Reads, changes and writes the index under the cross-process index lock, so a GUI and a
-    /// CLI changing it at once do not lose each other's change.
+    /// CLI changing it at once do not lose each other's change. The wait for the lock (up to
+    /// 10 s) does not block the async runtime.
+    pub async fn update_async<R>(
+        &self,
+        change: impl FnOnce(&mut AccountIndex) -> R,
+    ) -> Result<(R, Option<IndexWarning>), AccountsError> {
+        let _lock = self.lock_index_async().await?;
+        self.change_locked(change)
+    }
+
+    /// [`AccountStore::update_async`] for synchronous callers: a wait for the lock blocks the
+    /// thread, so async code uses the other.
     pub fn update<R>(
         &self,
         change: impl FnOnce(&mut AccountIndex) -> R,
     ) -> Result<(R, Option<IndexWarning>), AccountsError> {
         let _lock = self.lock_index()?;
+        self.change_locked(change)
+    }
+
+    fn change_locked<R>(
+        &self,
+        change: impl FnOnce(&mut AccountIndex) -> R,
+    ) -> Result<(R, Option<IndexWarning>), AccountsError> {
         let Loaded { mut index, warning } = self.load_locked()?;
         let result = change(&mut index);
         index.normalise();
@@ -166,7 +198,7 @@ impl AccountStore {
 
     /// After a rebuild: adds the accounts the keychain has entries for but the cache did not
     /// know, and notes in `warning` whether the keychain could be listed.
-    pub fn recover_from_keychain(
+    pub async fn recover_from_keychain(
         &self,
         listed: Option<Vec<UserId>>,
         warning: &mut IndexWarning,
@@ -184,18 +216,29 @@ impl AccountStore {
         };
         *keychain_listed = true;
         let now = OffsetDateTime::now_utc();
-        let (added, _) = self.update(|index| {
-            let mut added = 0;
-            for id in ids {
-                if index.get(&id).is_none() {
-                    index.upsert(placeholder(id), Scopes::new::<_, &str>([]), now);
-                    added += 1;
+        let (added, _) = self
+            .update_async(|index| {
+                let mut added = 0;
+                for id in ids {
+                    if index.get(&id).is_none() {
+                        index.upsert(placeholder(id), Scopes::new::<_, &str>([]), now);
+                        added += 1;
+                    }
                 }
-            }
-            added
-        })?;
+                added
+            })
+            .await?;
         *recovered += added;
         Ok(())
+    }
+
+    async fn lock_index_async(&self) -> Result<FileLock, AccountsError> {
+        FileLock::acquire(
+            &self.index_lock_path(),
+            INDEX_LOCK_TIMEOUT,
+            "the account list",
+        )
+        .await
     }
 
     fn lock_index(&self) -> Result<FileLock, AccountsError> {
@@ -390,8 +433,9 @@ impl AccountStore {
     /// nobody else sees, while a third creates a new one, and both would "hold" the lock.
     /// Making that safe needs every locker to re-check the file after locking; keeping a few
     /// empty files is simpler and cannot go wrong.
-    pub fn delete_cache(&self, id: &UserId) -> Result<(), AccountsError> {
-        let _lock = self.lock_cache(id)?;
+    pub async fn delete_cache(&self, id: &UserId) -> Result<(), AccountsError> {
+        let what = format!("the saved data of account {id}");
+        let _lock = FileLock::acquire(&self.cache_lock_path(id), INDEX_LOCK_TIMEOUT, &what).await?;
         let path = self.cache_path(id);
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),

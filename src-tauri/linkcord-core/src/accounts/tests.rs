@@ -1,4 +1,5 @@
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::json;
 use time::OffsetDateTime;
@@ -103,8 +104,8 @@ fn a_damaged_index_is_kept_aside_and_rebuilt_from_the_cache() {
     assert!(store.load().unwrap().warning.is_none());
 }
 
-#[test]
-fn keychain_entries_fill_in_accounts_the_cache_did_not_know() {
+#[tokio::test]
+async fn keychain_entries_fill_in_accounts_the_cache_did_not_know() {
     let dir = tempfile::tempdir().unwrap();
     let store = AccountStore::new(dir.path());
     store
@@ -119,6 +120,7 @@ fn keychain_entries_fill_in_accounts_the_cache_did_not_know() {
     let mut warning = store.load().unwrap().warning.unwrap();
     store
         .recover_from_keychain(Some(vec![id("55"), id("66")]), &mut warning)
+        .await
         .unwrap();
     assert!(matches!(
         warning,
@@ -757,7 +759,7 @@ async fn a_lock_file_in_use_is_never_deleted() {
     store
         .write_cache(&id("117"), CacheKind::Profile, json!({}), now())
         .unwrap();
-    store.delete_cache(&id("117")).unwrap();
+    store.delete_cache(&id("117")).await.unwrap();
     assert!(!store.cache_path(&id("117")).exists());
     // A third process must still find the lock taken, not a fresh file of its own.
     let third = lock::FileLock::acquire_blocking(&path, short, "third").unwrap_err();
@@ -898,4 +900,28 @@ async fn a_keychain_that_shows_no_entry_while_the_account_is_listed_keeps_the_pa
     keychain.fail(false);
     assert!(c.store_kept(&vault, short).await.is_empty());
     assert_eq!(stored_refresh_token(&vault, "131").await, "rt-1");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_wait_for_the_index_lock_lets_other_tasks_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AccountStore::new(dir.path());
+    // Another process holds the account list.
+    let path = dir.path().join("locks").join("index.lock");
+    let held = lock::FileLock::acquire_blocking(&path, Duration::from_millis(50), "other").unwrap();
+    let waiting = store.clone();
+    let update = tokio::spawn(async move { waiting.update_async(|i| i.accounts.len()).await });
+    // On this one thread, this sleep ends on time only if the update waits without blocking.
+    let started = std::time::Instant::now();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the runtime was blocked"
+    );
+    assert!(
+        !update.is_finished(),
+        "the update did not wait for the lock"
+    );
+    drop(held);
+    assert_eq!(update.await.unwrap().unwrap().0, 0);
 }

@@ -143,7 +143,10 @@ mod tests {
         );
         assert_eq!(e.data_dir, PathBuf::from("/tmp/lc"));
         assert_eq!(e.keyring_service, "lc-test");
-        assert_eq!(e.client_secret().map(|s| s.secret().as_str()), Some("hunter2"));
+        assert_eq!(
+            e.client_secret().map(|s| s.secret().as_str()),
+            Some("hunter2")
+        );
         assert!(
             !format!("{e:?}").contains("hunter2"),
             "Debug must not print the secret"

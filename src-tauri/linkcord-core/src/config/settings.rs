@@ -11,7 +11,6 @@ pub use crate::values::DEFAULT_SCOPES;
 /// The loopback port the README tells users to register (`http://127.0.0.1:53134/callback`).
 pub const DEFAULT_PORT: u16 = 53134;
 
-
 /// How Discord sends the browser back to Linkcord after consent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]

@@ -3,8 +3,8 @@ use std::time::Duration;
 use base64::Engine;
 use oauth2::basic::{BasicClient, BasicErrorResponseType, BasicTokenResponse};
 use oauth2::{
-    AuthType, AuthUrl, ClientId as OAuth2ClientId, EndpointNotSet, EndpointSet, ErrorResponseType, RedirectUrl,
-    RequestTokenError, Scope, StandardErrorResponse, TokenResponse, TokenUrl,
+    AuthType, AuthUrl, ClientId as OAuth2ClientId, EndpointNotSet, EndpointSet, ErrorResponseType,
+    RedirectUrl, RequestTokenError, Scope, StandardErrorResponse, TokenResponse, TokenUrl,
 };
 
 use super::http::{Transport, TransportError};

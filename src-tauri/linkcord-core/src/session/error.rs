@@ -1,7 +1,7 @@
 use crate::accounts::AccountsError;
 use crate::config::ConfigError;
-use crate::error_class::ErrorClass;
 use crate::discord::DiscordError;
+use crate::error_class::ErrorClass;
 use crate::oauth::{OAuthError, SignInFailure};
 use crate::vault::VaultError;
 

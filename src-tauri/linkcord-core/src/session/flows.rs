@@ -197,12 +197,12 @@ impl Session {
     /// The account index, repaired if needed. After a rebuild the keychain is asked for the
     /// accounts it holds, so none is lost; the warning says what happened.
     pub async fn accounts(&self) -> Result<Loaded, SessionError> {
-        let mut loaded = self.store.load()?;
+        let mut loaded = self.store.load_async().await?;
         if let Some(warning) = loaded.warning.as_mut() {
             match self.vault.list_accounts().await {
                 Ok(listed) => {
-                    self.store.recover_from_keychain(listed, warning)?;
-                    loaded.index = self.store.load()?.index;
+                    self.store.recover_from_keychain(listed, warning).await?;
+                    loaded.index = self.store.load_async().await?.index;
                 }
                 Err(e) => {
                     tracing::warn!("could not list the keychain to rebuild the account list: {e}")
@@ -228,7 +228,9 @@ impl Session {
     /// Makes the account named by `key` (user id or username) the active one.
     pub async fn switch(&self, key: &str) -> Result<AccountEntry, SessionError> {
         let target = self.account(Some(key)).await?;
-        self.store.update(|index| index.set_active(&target.id))?;
+        self.store
+            .update_async(|index| index.set_active(&target.id))
+            .await?;
         Ok(target)
     }
 
@@ -328,16 +330,19 @@ impl Session {
         };
         let user = &snapshot.user;
         let who = identity(user);
-        let ((account, new_account), warning) = self.store.update(|index| {
-            let new_account = index.get(&who.id).is_none();
-            index.upsert(who, record.scopes.clone(), now);
-            // The banner and discriminator too, so the switchers name every image from the
-            // index alone; then set_active stamps the last use.
-            index.remember_user(user, now);
-            index.set_active(&user.id);
-            let entry = index.get(&user.id).expect("just added").clone();
-            (entry, new_account)
-        })?;
+        let ((account, new_account), warning) = self
+            .store
+            .update_async(|index| {
+                let new_account = index.get(&who.id).is_none();
+                index.upsert(who, record.scopes.clone(), now);
+                // The banner and discriminator too, so the switchers name every image from the
+                // index alone; then set_active stamps the last use.
+                index.remember_user(user, now);
+                index.set_active(&user.id);
+                let entry = index.get(&user.id).expect("just added").clone();
+                (entry, new_account)
+            })
+            .await?;
         self.cache_snapshot(&user.id, &snapshot, now);
         Ok(SignedIn {
             account,
@@ -428,8 +433,15 @@ impl Session {
         held: &mut HeldAccount,
     ) -> Result<LoggedOut, SessionError> {
         held.delete_tokens(account, &self.vault).await?;
-        let (removed, _) = self.store.update(|index| index.remove(account))?;
-        self.store.delete_cache(account)?;
+        let (removed, _) = self
+            .store
+            .update_async(|index| index.remove(account))
+            .await?;
+        self.store.delete_cache(account).await?;
+        // The change history goes with the cache (issue 12); a leftover file is only logged.
+        if let Err(e) = crate::changes::ChangeLog::for_store(&self.store).forget(account) {
+            tracing::warn!("could not delete the change history of account {account}: {e}");
+        }
         Ok(LoggedOut {
             account: account.clone(),
             username: removed.map(|e| e.username),

@@ -26,9 +26,7 @@ pub async fn stored_token(
     };
     let entry = match key {
         Some(key) => index.find(key)?,
-        None => index
-            .active_entry()
-            .ok_or(AccountsError::NoActiveAccount)?,
+        None => index.active_entry().ok_or(AccountsError::NoActiveAccount)?,
     };
     let vault = Vault::open_platform(&env.keyring_service).await?;
     let Some(record) = vault.load_tokens(&entry.id).await? else {

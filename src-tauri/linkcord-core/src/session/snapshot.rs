@@ -100,7 +100,10 @@ impl Session {
     pub(super) fn cache_snapshot(&self, account: &UserId, snapshot: &Snapshot, at: OffsetDateTime) {
         // What changed since the cached snapshot is recorded around this write (issue 12).
         let recording = crate::changes::Recording::begin(self.account_store(), account, || {
-            self.cached_snapshot(account).ok().flatten().map(|c| c.snapshot)
+            self.cached_snapshot(account)
+                .ok()
+                .flatten()
+                .map(|c| c.snapshot)
         });
         if let Err(e) = self.account_store().write_snapshot(account, snapshot, at) {
             tracing::warn!("could not cache the snapshot of account {account}: {e}");

@@ -47,7 +47,15 @@ mod tests {
     fn only_up_to_twenty_digits_make_a_client_id() {
         assert_eq!(" 1234 ".parse::<ClientId>().unwrap().as_str(), "1234");
         assert!("12345678901234567890".parse::<ClientId>().is_ok());
-        for bad in ["", "  ", "abc", "12/x", "-1", "123456789012345678901", "12 34"] {
+        for bad in [
+            "",
+            "  ",
+            "abc",
+            "12/x",
+            "-1",
+            "123456789012345678901",
+            "12 34",
+        ] {
             assert_eq!(bad.parse::<ClientId>(), Err(InvalidClientId), "{bad:?}");
         }
     }

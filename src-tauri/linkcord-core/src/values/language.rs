@@ -57,7 +57,10 @@ mod tests {
         assert_eq!(Language::from_tag(Some("en")), Language::English);
         assert_eq!(Language::from_tag(Some("de_DE")), Language::English);
         assert_eq!(Language::from_tag(None), Language::English);
-        assert_eq!(Language::from_setting_or_system(Some("fr")), Language::French);
+        assert_eq!(
+            Language::from_setting_or_system(Some("fr")),
+            Language::French
+        );
         assert_eq!(Language::French.code(), "fr");
     }
 }
