@@ -25,8 +25,9 @@ const MORE: &str = "More accounts";
 
 #[tokio::test]
 async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there() {
-    if !webdriver::enabled("past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there")
-    {
+    if !webdriver::enabled(
+        "past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there",
+    ) {
         return;
     }
     let shell = Shell::start()
@@ -57,20 +58,38 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
             more_accounts(m).is_some() && account(m, &users[0]).is_some_and(MenuEntry::checked)
         })
         .await;
-    assert!(ok, "no overflow with the active account checked: {}", describe(&menu));
+    assert!(
+        ok,
+        "no overflow with the active account checked: {}",
+        describe(&menu)
+    );
 
     // The top level: the active account first, then the nine used last, newest first.
     let top: Vec<&MenuEntry> = menu.iter().filter(|e| is_account(e)).collect();
     assert_eq!(top.len(), TOP_LEVEL, "{}", describe(&menu));
-    assert!(names(top[0], &users[0]), "the active account heads the menu: {}", describe(&menu));
+    assert!(
+        names(top[0], &users[0]),
+        "the active account heads the menu: {}",
+        describe(&menu)
+    );
     for (place, user) in top[1..].iter().zip(users.iter().rev()) {
-        assert!(names(place, user), "{} expected next: {}", user.username, describe(&menu));
+        assert!(
+            names(place, user),
+            "{} expected next: {}",
+            user.username,
+            describe(&menu)
+        );
     }
 
     // "More accounts": the five used least, by name, each once, none of them on top.
     let more = more_accounts(&menu).unwrap();
     let hidden = &users[1..=ACCOUNTS - TOP_LEVEL];
-    assert_eq!(more.children.len(), hidden.len(), "{}", describe(&more.children));
+    assert_eq!(
+        more.children.len(),
+        hidden.len(),
+        "{}",
+        describe(&more.children)
+    );
     for user in hidden {
         assert!(
             more.children.iter().any(|e| names(e, user)),
@@ -80,7 +99,11 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
         );
         assert!(account(&top.iter().copied().cloned().collect::<Vec<_>>(), user).is_none());
     }
-    let labels: Vec<String> = more.children.iter().map(|e| e.label.to_lowercase()).collect();
+    let labels: Vec<String> = more
+        .children
+        .iter()
+        .map(|e| e.label.to_lowercase())
+        .collect();
     let mut sorted = labels.clone();
     sorted.sort();
     assert_eq!(labels, sorted, "More accounts is in name order");
@@ -89,23 +112,39 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
     let target = &hidden[2];
     let entry = more.children.iter().find(|e| names(e, target)).unwrap();
     item.click(entry.id).await.expect("click in More accounts");
-    let switched = wait_until(PATIENTLY, || active_in_index(&sandbox).as_deref() == Some(&target.id)).await;
-    assert!(switched, "accounts.json still names {:?} active", active_in_index(&sandbox));
+    let switched = wait_until(PATIENTLY, || {
+        active_in_index(&sandbox).as_deref() == Some(&target.id)
+    })
+    .await;
+    assert!(
+        switched,
+        "accounts.json still names {:?} active",
+        active_in_index(&sandbox)
+    );
     let (menu, ok) = item
         .wait_for_menu(PATIENTLY, |m| {
             let top: Vec<MenuEntry> = m.iter().filter(|e| is_account(e)).cloned().collect();
             account(&top, target).is_some_and(MenuEntry::checked)
         })
         .await;
-    assert!(ok, "the account switched to is not checked on top: {}", describe(&menu));
+    assert!(
+        ok,
+        "the account switched to is not checked on top: {}",
+        describe(&menu)
+    );
     let more = more_accounts(&menu).expect("still fifteen accounts");
-    assert!(!more.children.iter().any(|e| names(e, target)), "{}", describe(&more.children));
+    assert!(
+        !more.children.iter().any(|e| names(e, target)),
+        "{}",
+        describe(&more.children)
+    );
     drop(emulator);
 }
 
 /// The menu's "More accounts" submenu, if it has one.
 fn more_accounts(menu: &[MenuEntry]) -> Option<&MenuEntry> {
-    menu.iter().find(|e| e.label == MORE && !e.children.is_empty())
+    menu.iter()
+        .find(|e| e.label == MORE && !e.children.is_empty())
 }
 
 fn is_account(entry: &MenuEntry) -> bool {
@@ -114,7 +153,9 @@ fn is_account(entry: &MenuEntry) -> bool {
 
 /// Whether a menu line names `user` (labels read "Display name (username)", each isolated).
 fn names(entry: &MenuEntry, user: &SeedUser) -> bool {
-    entry.label.contains(&format!("\u{2068}{}\u{2069}", user.username))
+    entry
+        .label
+        .contains(&format!("\u{2068}{}\u{2069}", user.username))
 }
 
 fn account<'m>(menu: &'m [MenuEntry], user: &SeedUser) -> Option<&'m MenuEntry> {
