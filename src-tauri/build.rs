@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "log_out",
     "forget_locally",
     "log_out_all",
+    "account_changes",
+    "mark_changes_seen",
 ];
 
 fn main() {

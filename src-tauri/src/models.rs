@@ -57,6 +57,8 @@ pub struct AccountSummary {
     /// line), then the others; accounts never used since Linkcord recorded it come last, in
     /// the order they were added. The tray lists accounts in this order.
     pub recent_rank: u32,
+    /// Changes recorded since the person last marked them seen (the badge).
+    pub unseen_changes: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -248,6 +250,41 @@ pub const SIGN_IN_EVENT: &str = "sign-in";
 pub const NOTICES_EVENT: &str = "notices";
 
 /// Writes every TypeScript type the UI uses into `dir`.
+/// The "What changed" view of one account.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangesView {
+    pub account: UserId,
+    /// Newest first.
+    pub changes: Vec<ChangeView>,
+    pub unseen: u32,
+}
+
+/// One recorded change, ready to be worded: the UI picks the sentence by `kind` and fills in
+/// the names; every link is made here.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeView {
+    /// When the refresh that saw it ran (RFC 3339).
+    pub at: String,
+    /// The stable snake_case kind, as in `linkcord changes --json` (`connection_revoked`, …).
+    pub kind: String,
+    /// For a linked account: the service's name and its icon key.
+    pub service: Option<String>,
+    pub service_key: Option<String>,
+    /// The linked account's or the server's name (text from Discord: isolate it).
+    pub subject: Option<String>,
+    /// Before and after, for a changed field or visibility.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Where the thing it concerns can be seen, when there is such a page.
+    pub link: Option<String>,
+    /// It needs the person (a revoked link, a lost sign-in).
+    pub attention: bool,
+    /// Not yet marked seen.
+    pub unseen: bool,
+}
+
 pub fn export_typescript(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     let cfg = ts_rs::Config::new().with_out_dir(dir);
     AppView::export_all(&cfg)?;
@@ -256,6 +293,7 @@ pub fn export_typescript(dir: &std::path::Path) -> Result<(), ts_rs::ExportError
     SetupPreview::export_all(&cfg)?;
     Notice::export_all(&cfg)?;
     CommandError::export_all(&cfg)?;
+    ChangesView::export_all(&cfg)?;
     Ok(())
 }
 

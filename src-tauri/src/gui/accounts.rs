@@ -35,7 +35,7 @@ pub async fn view<R: Runtime>(app: &AppHandle<R>) -> Result<AccountsView, Comman
     };
     Ok(AccountsView {
         revision,
-        accounts: summaries(&state, &index),
+        accounts: summaries(&state, &session, &index),
         active,
     })
 }
@@ -172,8 +172,9 @@ pub async fn log_out_all<R: Runtime>(app: &AppHandle<R>) -> Result<AccountsView,
 }
 
 /// Every account for the switchers, in the order they were added, each with its place in the
-/// most-recently-used order. Reads nothing: the index has the names and image hashes.
-fn summaries(state: &AppState, index: &AccountIndex) -> Vec<AccountSummary> {
+/// most-recently-used order. Reads nothing but the index (names and image hashes) and, for
+/// the badges, the change histories that changed since the last view (`changes::Unseen`).
+fn summaries(state: &AppState, session: &Session, index: &AccountIndex) -> Vec<AccountSummary> {
     let by_use = index.by_last_use();
     index
         .accounts
@@ -193,6 +194,7 @@ fn summaries(state: &AppState, index: &AccountIndex) -> Vec<AccountSummary> {
                 status: status_of(state, entry),
                 active: index.active.as_ref() == Some(&entry.id),
                 recent_rank: u32::try_from(rank).unwrap_or(u32::MAX),
+                unseen_changes: state.unseen.count(session, &entry.id),
             }
         })
         .collect()

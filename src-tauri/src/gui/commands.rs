@@ -7,10 +7,10 @@ use linkcord_core::discord::UserId;
 use linkcord_core::session::SessionError;
 use tauri::{AppHandle, State};
 
-use super::{AppState, accounts, actions, errors, os_links, signin};
+use super::{AppState, accounts, actions, changes, errors, os_links, signin};
 use crate::models::{
-    AccountsView, AppView, CommandError, ErrorKind, Notice, Screen, SetupInput, SetupPreview,
-    SignInStatus,
+    AccountsView, AppView, ChangesView, CommandError, ErrorKind, Notice, Screen, SetupInput,
+    SetupPreview, SignInStatus,
 };
 
 /// Everything the window needs to draw itself, from local data only.
@@ -109,6 +109,19 @@ pub async fn refresh_account(
 ) -> Result<AccountsView, CommandError> {
     let id = id.map(|id| parse_id(&id)).transpose()?;
     actions::refresh(&app, id).await
+}
+
+/// The "What changed" view of an account, newest first.
+#[tauri::command]
+pub async fn account_changes(app: AppHandle, id: String) -> Result<ChangesView, CommandError> {
+    changes::view(&app, &parse_id(&id)?).await
+}
+
+/// Marks what the account's "What changed" view shows as seen; returns the view without its
+/// badge.
+#[tauri::command]
+pub async fn mark_changes_seen(app: AppHandle, id: String) -> Result<AccountsView, CommandError> {
+    changes::mark_seen(&app, &parse_id(&id)?).await
 }
 
 #[tauri::command]

@@ -9,6 +9,7 @@
 mod accounts;
 mod actions;
 mod background;
+mod changes;
 mod commands;
 mod errors;
 mod i18n;
@@ -107,7 +108,9 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             commands::cancel_sign_in,
             commands::log_out,
             commands::forget_locally,
-            commands::log_out_all
+            commands::log_out_all,
+            commands::account_changes,
+            commands::mark_changes_seen
         ])
         .setup(move |app| {
             let handle = app.handle();

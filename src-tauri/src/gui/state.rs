@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use linkcord_core::config::{ConfigError, Environment, Settings};
 use linkcord_core::images::ImageCache;
 
+use super::changes::Unseen;
 use super::live::LiveStatuses;
 use super::notices::Notices;
 use super::publisher::Publisher;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub live: LiveStatuses,
     pub sign_in: SignInSlot,
     pub views: Publisher,
+    /// The unseen-changes count of each account, for the badges.
+    pub unseen: Unseen,
     tray_available: AtomicBool,
 }
 
@@ -36,6 +39,7 @@ impl AppState {
             live: LiveStatuses::default(),
             sign_in: SignInSlot::default(),
             views: Publisher::default(),
+            unseen: Unseen::default(),
             tray_available: AtomicBool::new(false),
         })
     }

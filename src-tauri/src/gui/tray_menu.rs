@@ -9,7 +9,7 @@
 //! most [`TOP_LEVEL_ACCOUNTS`] in all; with more accounts than that, the rest go under "More
 //! accounts", by name, so the menu stays one screen high with 60 accounts.
 
-use super::i18n::{Text, text};
+use super::i18n::{Lang, Text, lang, text};
 use crate::models::{AccountSummary, AccountsView};
 
 /// How many accounts the menu lists before the rest go under "More accounts".
@@ -106,9 +106,10 @@ fn account_entry(account: &AccountSummary) -> Entry {
     }
 }
 
-/// An account in the menu: its display name, with the username when they differ.
+/// An account in the menu: its display name, with the username when they differ, and the
+/// badge of its unseen changes.
 fn account_label(account: &AccountSummary) -> String {
-    if account.display_name == account.username {
+    let name = if account.display_name == account.username {
         isolate(&account.username)
     } else {
         format!(
@@ -116,6 +117,19 @@ fn account_label(account: &AccountSummary) -> String {
             isolate(&account.display_name),
             isolate(&account.username)
         )
+    };
+    match account.unseen_changes {
+        0 => name,
+        n => format!("{name} · {}", unseen_badge(lang(), n)),
+    }
+}
+
+/// "2 new" / "2 nouveaux": how many changes of the account were not seen yet.
+fn unseen_badge(lang: Lang, count: u32) -> String {
+    match (lang, count) {
+        (Lang::En, n) => format!("{n} new"),
+        (Lang::Fr, 1) => "1 nouveau".to_owned(),
+        (Lang::Fr, n) => format!("{n} nouveaux"),
     }
 }
 
@@ -141,6 +155,7 @@ mod tests {
             status: AccountStatus::Ok,
             active: true,
             recent_rank: 0,
+            unseen_changes: 0,
         }
     }
 
@@ -158,8 +173,20 @@ mod tests {
                 status: AccountStatus::Ok,
                 active: false,
                 recent_rank: count - 1 - i,
+                unseen_changes: 0,
             })
             .collect()
+    }
+
+    #[test]
+    fn an_account_with_unseen_changes_says_how_many_in_its_line() {
+        let mut a = account("ava", "Ava");
+        assert!(!account_label(&a).contains('·'));
+        a.unseen_changes = 2;
+        assert!(account_label(&a).starts_with("\u{2068}Ava\u{2069} (\u{2068}ava\u{2069}) · "));
+        assert_eq!(unseen_badge(Lang::En, 2), "2 new");
+        assert_eq!(unseen_badge(Lang::Fr, 1), "1 nouveau");
+        assert_eq!(unseen_badge(Lang::Fr, 3), "3 nouveaux");
     }
 
     fn names(accounts: &[&AccountSummary]) -> Vec<String> {

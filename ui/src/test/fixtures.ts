@@ -74,8 +74,8 @@ export function twoAccounts(): AccountsView {
   return {
     revision: 1,
     accounts: [
-      { id: "100", username: "nelly", displayName: "Nelly", avatarUrl: null, status: "ok", active: true, recentRank: 0 },
-      { id: "200", username: "sam", displayName: "Sam", avatarUrl: null, status: "ok", active: false, recentRank: 1 },
+      { id: "100", username: "nelly", displayName: "Nelly", avatarUrl: null, status: "ok", active: true, recentRank: 0, unseenChanges: 0 },
+      { id: "200", username: "sam", displayName: "Sam", avatarUrl: null, status: "ok", active: false, recentRank: 1, unseenChanges: 0 },
     ],
     active: { id: "100", snapshot: snapshot(), fetchedAt: "2026-11-25T10:42:00Z", status: "ok", lastError: null },
   };
@@ -132,6 +132,7 @@ export function manyAccounts(n: number): AccountsView {
       status: i === 5 ? ("needs-sign-in" as const) : ("ok" as const),
       active: i === 0,
       recentRank: i,
+      unseenChanges: 0,
     };
   });
   const first = accounts[0];

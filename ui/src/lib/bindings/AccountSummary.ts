@@ -16,4 +16,8 @@ avatarUrl: string | null, status: AccountStatus, active: boolean,
  * line), then the others; accounts never used since Linkcord recorded it come last, in
  * the order they were added. The tray lists accounts in this order.
  */
-recentRank: number, };
+recentRank: number, 
+/**
+ * Changes recorded since the person last marked them seen (the badge).
+ */
+unseenChanges: number, };
