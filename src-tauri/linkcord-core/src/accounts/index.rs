@@ -210,7 +210,7 @@ impl AccountIndex {
     pub fn by_last_use(&self) -> Vec<&AccountEntry> {
         let mut entries: Vec<&AccountEntry> = self.accounts.iter().collect();
         // Stable: equal times (and all the `None`s) keep the index order.
-        entries.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.last_used_at));
         entries
     }
 
