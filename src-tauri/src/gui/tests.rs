@@ -152,3 +152,25 @@ fn an_action_that_fails_leaves_a_notice_for_the_window() {
     assert!(notices[0].message.contains("nobody.here"), "{:?}", notices);
     assert!(!notices[0].message.contains("linkcord "), "{:?}", notices);
 }
+
+/// "Add account…" in the tray used to drop its failure silently: with no Discord application
+/// set up, it now says so in the window, in the window's words.
+#[test]
+fn add_account_without_a_discord_application_says_why() {
+    let rig = rig(1);
+    let handle = rig.app.handle().clone();
+
+    actions::perform(&handle, Action::SignIn);
+
+    let state = handle.state::<AppState>();
+    let mut notices = Vec::new();
+    eventually("a notice is queued", || {
+        notices.extend(state.notices.take());
+        !notices.is_empty()
+    });
+    assert_eq!(
+        notices[0].message,
+        super::i18n::text(super::i18n::Text::SetupFirst),
+        "{notices:?}"
+    );
+}
