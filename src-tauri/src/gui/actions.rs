@@ -11,8 +11,9 @@ use linkcord_core::discord::UserId;
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::i18n::{Text, text};
+use super::links::{self, Asked};
 use super::notices::notify;
-use super::{AppState, accounts, links, signin, window};
+use super::{AppState, accounts, signin, window};
 use crate::models::{AccountsView, CommandError, ErrorKind, Notice, SignInStatus};
 
 /// Something a person asked for from outside the window.
@@ -49,8 +50,9 @@ pub fn perform<R: Runtime>(app: &AppHandle<R>, action: Action) {
                 |app| async move { refresh(&app, None).await.map(drop) },
             );
         }
-        Action::Link(link) => match links::action_of(app, &link) {
-            Ok(Some(action)) => perform(app, action),
+        Action::Link(link) => match links::asked(app, &link) {
+            Ok(Some(Asked::SignIn)) => perform(app, Action::SignIn),
+            Ok(Some(Asked::Switch(id))) => perform(app, Action::Switch(id)),
             Ok(None) => {}
             Err(notice) => notify(app, notice),
         },

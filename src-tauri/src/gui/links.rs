@@ -1,15 +1,15 @@
-//! Links handed to the app (at start-up, by a second launch, or by the OS) turned into
-//! actions.
+//! Links handed to the app (at start-up, by a second launch, or by the OS): what each one
+//! asks for, which `actions.rs` then does like any other request.
 //!
 //! Every link is parsed by `linkcord_core::links` and refused with a notice in the window
 //! when it is malformed or hostile; a refused link changes nothing. A sign-in callback in
-//! deep-link mode is not an action of its own: it goes to the sign-in waiting for it.
+//! deep-link mode asks for nothing of its own: it goes to the sign-in waiting for it. This file
+//! knows nothing of the actions, so the dependency runs one way (actions → links).
 
 use linkcord_core::links::{self, AppLink};
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::AppState;
-use super::actions::Action;
 use super::i18n::{Text, text};
 use crate::models::Notice;
 
@@ -18,11 +18,19 @@ pub fn link_in(argv: &[String]) -> Option<&String> {
     argv.iter().skip(1).find(|a| a.contains(':'))
 }
 
-/// The action a link asks for; `None` once a sign-in callback was handed to its sign-in.
-pub fn action_of<R: Runtime>(app: &AppHandle<R>, link: &str) -> Result<Option<Action>, Notice> {
+/// What a link asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    SignIn,
+    /// The account's user id.
+    Switch(String),
+}
+
+/// What a link asks for; `None` once a sign-in callback was handed to its sign-in.
+pub fn asked<R: Runtime>(app: &AppHandle<R>, link: &str) -> Result<Option<Asked>, Notice> {
     let state = app.state::<AppState>();
     match translate(link, state.config.client_id().as_deref())? {
-        Translated::Action(action) => Ok(Some(action)),
+        Translated::Ask(asked) => Ok(Some(asked)),
         Translated::Callback(url) if state.sign_in.deliver_callback(url.clone()) => Ok(None),
         Translated::Callback(_) => Err(Notice::error(text(Text::NoSignInWaiting))),
     }
@@ -30,7 +38,7 @@ pub fn action_of<R: Runtime>(app: &AppHandle<R>, link: &str) -> Result<Option<Ac
 
 #[derive(Debug, PartialEq, Eq)]
 enum Translated {
-    Action(Action),
+    Ask(Asked),
     Callback(String),
 }
 
@@ -38,8 +46,8 @@ fn translate(link: &str, client_id: Option<&str>) -> Result<Translated, Notice> 
     let parsed = links::parse(link, client_id)
         .map_err(|e| Notice::error(format!("{}: {e}", text(Text::LinkRefused))))?;
     Ok(match parsed {
-        AppLink::Login => Translated::Action(Action::SignIn),
-        AppLink::Switch(id) => Translated::Action(Action::Switch(id.to_string())),
+        AppLink::Login => Translated::Ask(Asked::SignIn),
+        AppLink::Switch(id) => Translated::Ask(Asked::Switch(id.to_string())),
         AppLink::OAuthCallback(url) => Translated::Callback(url.to_string()),
     })
 }
@@ -52,13 +60,11 @@ mod tests {
     fn links_become_the_actions_they_ask_for() {
         assert_eq!(
             translate("linkcord://login", None),
-            Ok(Translated::Action(Action::SignIn))
+            Ok(Translated::Ask(Asked::SignIn))
         );
         assert_eq!(
             translate("linkcord://switch/80351110224678912", None),
-            Ok(Translated::Action(Action::Switch(
-                "80351110224678912".into()
-            )))
+            Ok(Translated::Ask(Asked::Switch("80351110224678912".into())))
         );
         assert!(matches!(
             translate(
