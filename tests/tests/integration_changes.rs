@@ -303,4 +303,15 @@ async fn refresh_all_records_needs_sign_in_once_and_the_recovery_after_login() {
     assert_eq!(kinds(&after), ["sign_in_restored", "needs_sign_in"]);
     h.run(&["refresh", "--all"]).await.expect(0);
     h.assert_no_leak(&h.keychain_tokens());
+
+    // The history leaves with the account.
+    let file = h.data_file(&format!("changes/{}.json", ids::DMITRI));
+    assert!(file.exists());
+    h.run(&["logout", "--local", "--account", ids::DMITRI])
+        .await
+        .expect(0);
+    assert!(
+        !file.exists(),
+        "the change history was deleted with the account"
+    );
 }

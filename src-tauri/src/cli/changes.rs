@@ -29,7 +29,7 @@ pub async fn run(args: ChangesArgs) -> Result<(), Failure> {
         changes.extend(of_account(&session, entry, since)?);
     }
     // Newest first across accounts; one refresh's changes keep their order.
-    changes.sort_by(|a, b| b.0.at.cmp(&a.0.at));
+    changes.sort_by_key(|(c, _)| std::cmp::Reverse(c.at));
     if args.json {
         let list: Vec<&Change> = changes.iter().map(|(c, _)| c).collect();
         output::json(&json!({ "changes": list }));

@@ -81,7 +81,7 @@ impl History {
         });
         let mut all: Vec<Change> = fresh.chain(self.changes.drain(..)).collect();
         // Newest first; a stable sort keeps one refresh's changes in their order.
-        all.sort_by(|a, b| b.at.cmp(&a.at));
+        all.sort_by_key(|c| std::cmp::Reverse(c.at));
         all.retain(|c| c.at >= now - MAX_AGE);
         all.truncate(MAX_CHANGES);
         self.changes = all;

@@ -55,8 +55,8 @@ impl Recording {
             return Vec::new();
         };
         // Removed meanwhile (logout while refreshing): its history must not come back.
-        if let Ok(loaded) = self.store.load()
-            && loaded.index.get(&self.account).is_none()
+        if let Some(index) = self.store.peek()
+            && index.get(&self.account).is_none()
         {
             return Vec::new();
         }
@@ -168,9 +168,10 @@ mod tests {
     #[test]
     fn an_account_removed_meanwhile_gets_no_history() {
         let dir = tempfile::tempdir().unwrap();
-        let store = AccountStore::new(dir.path());
+        let store = listed_store(dir.path());
         let at = OffsetDateTime::now_utc();
         let recording = Recording::begin(&store, &id(), || Some(snapshot(false)));
+        store.update(|index| index.remove(&id())).unwrap();
         assert!(recording.finish(&snapshot(true), at).is_empty());
         assert!(!ChangeLog::for_store(&store).path(&id()).exists());
     }

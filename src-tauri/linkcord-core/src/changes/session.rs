@@ -45,9 +45,8 @@ impl Session {
 
     /// Records `needs_sign_in` if the index now says so of `account`.
     fn note_needs_sign_in(&self, account: &UserId) {
-        let needs = self.account_store().load().is_ok_and(|loaded| {
-            loaded
-                .index
+        let needs = self.account_store().peek().is_some_and(|index| {
+            index
                 .get(account)
                 .is_some_and(|a| a.status == AccountStatus::NeedsSignIn)
         });
