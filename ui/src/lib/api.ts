@@ -21,6 +21,8 @@ import type { GuildView } from "./bindings/GuildView";
 import type { Section } from "./bindings/Section";
 import type { Badge } from "./bindings/Badge";
 import type { Premium } from "./bindings/Premium";
+import type { ChangesView } from "./bindings/ChangesView";
+import type { ChangeView } from "./bindings/ChangeView";
 
 export type {
   AppView,
@@ -40,6 +42,8 @@ export type {
   Section,
   Badge,
   Premium,
+  ChangesView,
+  ChangeView,
 };
 
 /** The languages the window speaks; null follows the system. */
@@ -103,6 +107,16 @@ export function setStartAtLogin(enabled: boolean): Promise<AppView> {
 
 export function setLanguage(language: LanguageChoice): Promise<AppView> {
   return invoke<AppView>("set_language", { language });
+}
+
+/** The "What changed" view of an account, newest first. */
+export function accountChanges(id: string): Promise<ChangesView> {
+  return invoke<ChangesView>("account_changes", { id });
+}
+
+/** Marks the account's changes as seen (its badge goes); returns the new accounts view. */
+export function markChangesSeen(id: string): Promise<AccountsView> {
+  return invoke<AccountsView>("mark_changes_seen", { id });
 }
 
 /** The window event `openExternal` raises when a link could not be opened; its detail is the URL. */
