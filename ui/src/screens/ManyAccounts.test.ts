@@ -142,6 +142,8 @@ describe("the number shortcuts", () => {
     expect(event.defaultPrevented).toBe(true);
     await waitFor(() => expect(container.querySelector("#profile-display-name")?.textContent).toBe("山田花子"));
     expect(callsTo(calls, "switch_account")).toEqual([{ id: "1003" }]);
+    // The focus did not move, so screen readers are told.
+    await waitFor(() => expect(document.querySelector("#switch-announcement")?.textContent).toBe("Switched to 山田花子."));
   });
 
   it("count the whole list even while it is filtered", async () => {
