@@ -5,7 +5,8 @@
 //! What a person with many accounts depends on: the menu stays one screen high (ten accounts,
 //! the rest under "More accounts"), the active account is always on the top level even when
 //! it is the least recently used, and an account inside "More accounts" switches in one click,
-//! which then lands in `accounts.json` and moves the account to the top level.
+//! which then lands in `accounts.json` and moves the account to the top level. And every
+//! account's pictures are on disk before anyone switches to it, though no window ever opened.
 
 use std::process::{Child, Stdio};
 use std::time::Duration;
@@ -107,6 +108,24 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
     let mut sorted = labels.clone();
     sorted.sort();
     assert_eq!(labels, sorted, "More accounts is in name order");
+
+    // Every picture a switch would show is already in the image cache: each account's avatar
+    // in the switchers and on its profile (one default avatar, which has no size, when it has
+    // none) and its banner. Without the prefetch only the tray's own icon would be there.
+    let expected: usize = emulator
+        .fixtures()
+        .users()
+        .iter()
+        .map(|u| if u.avatar().is_some() { 2 } else { 1 } + usize::from(u.banner().is_some()))
+        .sum();
+    let images = sandbox.data_dir.path().join("cache").join("images");
+    let cached = || std::fs::read_dir(&images).map(|d| d.count()).unwrap_or(0);
+    assert!(
+        wait_until(PATIENTLY, || cached() >= expected).await,
+        "{} of {expected} pictures in the image cache",
+        cached()
+    );
+    assert_eq!(cached(), expected, "each picture once");
 
     // A click inside "More accounts" switches: the index says so, and the account moves up.
     let target = &hidden[2];
