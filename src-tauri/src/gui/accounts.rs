@@ -8,7 +8,7 @@
 
 use linkcord_core::accounts::{AccountEntry, AccountIndex, AccountStatus as IndexStatus};
 use linkcord_core::config::Endpoints;
-use linkcord_core::discord::{User, UserId, UserView, cdn};
+use linkcord_core::discord::{User, UserId, cdn};
 use linkcord_core::session::{CachedSnapshot, Session, SessionError};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -220,9 +220,7 @@ fn active(
         .map_err(|e| errors::command_error(&e))?;
     let (snapshot, fetched_at) = match cached {
         Some(c) => {
-            let mut view = c.snapshot.view(&state.env().endpoints);
-            view.user
-                .hide_unproven_premium(entry.scopes.contains(UserView::PREMIUM_SCOPE));
+            let mut view = session.view(entry, &c.snapshot);
             images::localise(&mut view);
             let at = c
                 .fetched_at
