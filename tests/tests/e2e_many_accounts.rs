@@ -392,6 +392,8 @@ async fn filter_quick_switch_and_number_shortcuts() {
     ctrl(&client, '3').await;
     wait_for_text(&client, "#profile-display-name", &chloe.display_name).await;
     seeded.assert_active(chloe).await;
+    // The focus stayed put, so screen readers hear it from the live region.
+    wait_for_text(&client, "#switch-announcement", "Switched to Chloé Martin.").await;
     client.close().await.unwrap();
 }
 
