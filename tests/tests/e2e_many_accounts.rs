@@ -284,7 +284,7 @@ async fn filter_quick_switch_and_number_shortcuts() {
     let chloe = seeded.user(2);
     assert_eq!(chloe.display_name, "Chloé Martin", "the seed's third user");
     filter(&client, "CHLOE").await;
-    wait_for_rows(&client, LIST_ROWS, &[chloe.id.clone()]).await;
+    wait_for_rows(&client, LIST_ROWS, std::slice::from_ref(&chloe.id)).await;
     assert_eq!(
         focused(&client).await,
         "account-filter",
@@ -294,11 +294,11 @@ async fn filter_quick_switch_and_number_shortcuts() {
 
     let bjorn = seeded.user(1);
     filter(&client, &format!("@{}", bjorn.username)).await;
-    wait_for_rows(&client, LIST_ROWS, &[bjorn.id.clone()]).await;
+    wait_for_rows(&client, LIST_ROWS, std::slice::from_ref(&bjorn.id)).await;
 
     let eighteenth = seeded.user(17);
     filter(&client, &eighteenth.id).await;
-    wait_for_rows(&client, LIST_ROWS, &[eighteenth.id.clone()]).await;
+    wait_for_rows(&client, LIST_ROWS, std::slice::from_ref(&eighteenth.id)).await;
 
     // Several matches stay in the list's order.
     let several = seeded.matching("ro");
@@ -370,7 +370,7 @@ async fn filter_quick_switch_and_number_shortcuts() {
         "the seed's 17th user"
     );
     type_keys(&client, "quentin").await;
-    wait_for_rows(&client, QUICK_ROWS, &[quentin.id.clone()]).await;
+    wait_for_rows(&client, QUICK_ROWS, std::slice::from_ref(&quentin.id)).await;
     let chosen = format!("quick-switch-option-{}", quentin.id);
     assert_eq!(
         attr(&client, "#quick-switch-input", "aria-activedescendant")
