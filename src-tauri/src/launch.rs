@@ -33,7 +33,7 @@ pub fn app() -> i32 {
     let mut command = Command::new(&app);
     command.args(std::env::args_os().skip(1));
     if let Some(secret) = Environment::process_client_secret() {
-        command.env(CLIENT_SECRET_VAR, secret);
+        command.env(CLIENT_SECRET_VAR, secret.secret());
     }
     run(command, &app)
 }

@@ -36,7 +36,7 @@ pub enum ErrorClass {
     /// this computer only is the way out.
     NotRevoked,
     /// The sign-in did not finish because the person cancelled or denied it, it timed out,
-    /// or its answer did not belong to it.
+    /// its answer did not belong to it, or Discord refused the code it brought back.
     Cancelled,
     /// Another Linkcord process held the account or its files for too long.
     Busy,

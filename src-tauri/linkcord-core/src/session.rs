@@ -1,4 +1,5 @@
-//! The flows the CLI and the GUI run: sign in, get a valid token, switch, log out.
+//! The one door into the core for both shells: sign in, get a valid token, fetch a snapshot
+//! (fresh, else the cache), the view of it both show, switch, log out.
 //!
 //! [`Session`] ties the other modules together and holds no logic of its own about tokens
 //! beyond the order of steps, which is what matters here: tokens go to the keychain before the

@@ -35,7 +35,7 @@ pub async fn set(key: &str, value: Option<&str>) -> Result<(), Failure> {
     if key == SettingsKey::ClientSecret {
         let secret = secret_value(value)?;
         let env = context::environment()?;
-        return set_secret(&env.keyring_service, secret.trim()).await;
+        return set_secret(&env.keyring_service, secret).await;
     }
     let Some(value) = value else {
         return Err(Failure::new(
@@ -46,28 +46,26 @@ pub async fn set(key: &str, value: Option<&str>) -> Result<(), Failure> {
     let env = context::environment()?;
     let path = env.settings_path();
     let mut settings = context::settings(&env)?;
-    settings
-        .set(key, value)
-        .map_err(|e| Failure::new(ExitCode::Usage, e))?;
-    settings
-        .save(&path)
-        .map_err(|e| Failure::new(ExitCode::Other, e))
+    settings.set(key, value)?;
+    Ok(settings.save(&path)?)
 }
 
-/// The secret to store: asked for or read from stdin; `''` (remove it) is the one value the
-/// command line may carry, since it gives nothing away.
-fn secret_value(value: Option<&str>) -> Result<String, Failure> {
+/// The secret to store, asked for or read from stdin, and held as a `ClientSecret` from the
+/// moment it is read; `None` removes the stored one (`''` is the one value the command line
+/// may carry, since it gives nothing away).
+fn secret_value(value: Option<&str>) -> Result<Option<ClientSecret>, Failure> {
     match value {
-        Some("") => Ok(String::new()),
+        Some("") => Ok(None),
         None | Some("-") => {
             let text = read_secret()?;
-            if text.trim().is_empty() {
+            let secret = ClientSecret::new(text.trim().to_owned());
+            if secret.secret().is_empty() {
                 return Err(Failure::new(
                     ExitCode::Usage,
                     "no client secret was read, so nothing changed; to remove the stored one, run `linkcord config set client-secret ''`",
                 ));
             }
-            Ok(text)
+            Ok(Some(secret))
         }
         Some(_) => Err(Failure::new(
             ExitCode::Usage,
@@ -114,20 +112,15 @@ fn echo(on: bool) {
 #[cfg(not(unix))]
 fn echo(_: bool) {}
 
-/// Stores (or with an empty value removes) the client secret in the keychain.
-async fn set_secret(service: &str, value: &str) -> Result<(), Failure> {
-    let vault = Vault::open_platform(service)
-        .await
-        .map_err(|e| Failure::new(ExitCode::Keychain, e))?;
-    let result = if value.is_empty() {
-        vault.delete_client_secret().await
-    } else {
-        vault
-            .set_client_secret(&ClientSecret::new(value.to_owned()))
-            .await
+/// Stores the client secret in the keychain, or with `None` removes it.
+async fn set_secret(service: &str, secret: Option<ClientSecret>) -> Result<(), Failure> {
+    let vault = Vault::open_platform(service).await?;
+    let result = match &secret {
+        None => vault.delete_client_secret().await,
+        Some(secret) => vault.set_client_secret(secret).await,
     };
-    result.map_err(|e| Failure::new(ExitCode::Keychain, e))?;
-    output::note(if value.is_empty() {
+    result?;
+    output::note(if secret.is_none() {
         "The client secret was removed from the keychain."
     } else {
         "The client secret is stored in the keychain."
@@ -136,5 +129,5 @@ async fn set_secret(service: &str, value: &str) -> Result<(), Failure> {
 }
 
 fn parse_key(key: &str) -> Result<SettingsKey, Failure> {
-    key.parse().map_err(|e| Failure::new(ExitCode::Usage, e))
+    Ok(key.parse()?)
 }

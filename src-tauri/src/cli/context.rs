@@ -4,16 +4,16 @@
 use linkcord_core::config::{Environment, Settings};
 use linkcord_core::session::Session;
 
-use super::{ExitCode, Failure};
+use super::Failure;
 
 /// The environment (`LINKCORD_*` variables); a bad value is a usage error.
 pub fn environment() -> Result<Environment, Failure> {
-    Environment::from_env().map_err(|e| Failure::new(ExitCode::Usage, e))
+    Ok(Environment::from_env()?)
 }
 
 /// The saved settings; a damaged file was already kept aside by `Settings::load`.
 pub fn settings(env: &Environment) -> Result<Settings, Failure> {
-    Settings::load(&env.settings_path()).map_err(|e| Failure::new(ExitCode::Other, e))
+    Ok(Settings::load(&env.settings_path())?)
 }
 
 /// A session on the OS keychain. No keychain is exit 4 with the core's advice: there is no

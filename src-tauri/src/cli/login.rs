@@ -7,10 +7,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use linkcord_core::accounts::AccountsError;
 use linkcord_core::config::RedirectMode;
-use linkcord_core::oauth::{OAuthError, Scopes, WaitOptions};
-use linkcord_core::session::{Session, SessionError, SignInOptions};
+use linkcord_core::oauth::{Scopes, WaitOptions};
+use linkcord_core::session::{Session, SignInOptions};
 use serde_json::json;
 use url::Url;
 
@@ -26,7 +25,7 @@ pub async fn run(args: LoginArgs) -> Result<(), Failure> {
     let options = options(&args)?;
     refuse_deep_link(&session, &options)?;
     cancel_on_ctrl_c(&options.wait);
-    let signed_in = session.sign_in(options).await.map_err(login_failure)?;
+    let signed_in = session.sign_in(options).await?;
     let stored_at = epoch_micros();
     // The core cached the profile, connections and servers with the sign-in itself.
     let account = signed_in.account;
@@ -95,15 +94,14 @@ fn options(args: &LoginArgs) -> Result<SignInOptions, Failure> {
 /// A deep link is handed by the OS to the app, never to this process: say what works instead
 /// of waiting for an answer that cannot come.
 fn refuse_deep_link(session: &Session, options: &SignInOptions) -> Result<(), Failure> {
-    let mode = options.redirect.unwrap_or(session.settings().redirect);
-    if mode != RedirectMode::DeepLink {
+    let mut conf = session.in_force();
+    if options.redirect.unwrap_or(conf.redirect) != RedirectMode::DeepLink {
         return Ok(());
     }
-    let port = options.port.unwrap_or(session.settings().port);
-    let uri = match port {
-        0 => "http://127.0.0.1/callback".to_owned(),
-        port => format!("http://127.0.0.1:{port}/callback"),
-    };
+    // What to register for the way that works from here: the loopback redirect.
+    conf.redirect = RedirectMode::Loopback;
+    conf.port = options.port.unwrap_or(conf.port);
+    let uri = conf.redirect_uri().unwrap_or_default();
     Err(Failure::new(
         ExitCode::Usage,
         format!(
@@ -144,21 +142,6 @@ fn cancel_on_ctrl_c(wait: &WaitOptions) {
             cancel.cancel();
         }
     });
-}
-
-/// A code Discord refuses during a login (replayed, expired) means this login failed, not
-/// that a stored account needs signing in again: exit 6 rather than the core's 3.
-fn login_failure(error: SessionError) -> Failure {
-    let refused = matches!(
-        &error,
-        SessionError::OAuth(OAuthError::InvalidGrant { .. })
-            | SessionError::Accounts(AccountsError::OAuth(OAuthError::InvalidGrant { .. }))
-    );
-    let mut failure = Failure::from(error);
-    if refused {
-        failure.code = ExitCode::LoginFailed;
-    }
-    failure
 }
 
 fn epoch_micros() -> u128 {

@@ -172,6 +172,20 @@ impl From<linkcord_core::session::SessionError> for Failure {
     }
 }
 
+/// Settings and environment errors, the same way.
+impl From<linkcord_core::config::ConfigError> for Failure {
+    fn from(error: linkcord_core::config::ConfigError) -> Self {
+        Self::new(error.class().into(), error)
+    }
+}
+
+/// Keychain errors, the same way.
+impl From<linkcord_core::vault::VaultError> for Failure {
+    fn from(error: linkcord_core::vault::VaultError) -> Self {
+        linkcord_core::session::SessionError::from(error).into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ impl Environment {
     /// [`Environment::take_client_secret`] put it, if it ran).
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| match name {
-            CLIENT_SECRET_VAR => Self::process_client_secret(),
+            CLIENT_SECRET_VAR => Self::process_client_secret().map(|s| s.secret().clone()),
             _ => std::env::var(name).ok(),
         })
     }
@@ -69,11 +69,12 @@ impl Environment {
     }
 
     /// The secret the process was started with: taken, or still in the environment.
-    pub fn process_client_secret() -> Option<String> {
-        match TAKEN_SECRET.get() {
+    pub fn process_client_secret() -> Option<ClientSecret> {
+        let text = match TAKEN_SECRET.get() {
             Some(taken) => taken.clone(),
             None => std::env::var(CLIENT_SECRET_VAR).ok(),
-        }
+        };
+        text.map(ClientSecret::new)
     }
 
     /// Reads variables through `lookup`, so tests need not touch the process environment.

@@ -17,6 +17,10 @@ pub enum SessionError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     OAuth(#[from] OAuthError),
+    /// Discord refused the code a sign-in brought back (replayed, expired): this sign-in
+    /// failed, which says nothing about the accounts already stored.
+    #[error(transparent)]
+    CodeRefused(OAuthError),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]
@@ -46,6 +50,7 @@ impl SessionError {
             Self::Accounts(e) => e.class(),
             Self::Discord(e) => e.class(),
             Self::RevokeFailed { .. } => ErrorClass::NotRevoked,
+            Self::CodeRefused(_) => ErrorClass::Cancelled,
         }
     }
 }
@@ -56,7 +61,7 @@ impl SessionError {
     pub fn sign_in_failure(&self) -> SignInFailure {
         match self {
             Self::OAuth(OAuthError::Network(_)) => SignInFailure::DiscordUnreachable,
-            Self::OAuth(_) => SignInFailure::ExchangeRefused,
+            Self::OAuth(_) | Self::CodeRefused(_) => SignInFailure::ExchangeRefused,
             Self::Discord(DiscordError::Network(_) | DiscordError::Timeout { .. }) => {
                 SignInFailure::DiscordUnreachable
             }

@@ -318,7 +318,10 @@ impl Session {
         code: AuthorizationCode,
     ) -> Result<SignedIn, SessionError> {
         let oauth = self.oauth().await?;
-        let tokens = oauth.exchange(pending, code).await?;
+        let tokens = oauth.exchange(pending, code).await.map_err(|e| match e {
+            OAuthError::InvalidGrant { .. } => SessionError::CodeRefused(e),
+            other => other.into(),
+        })?;
         let now = OffsetDateTime::now_utc();
         let record = TokenRecord::from_tokens(tokens, now, None);
         let snapshot = match self.keep_tokens(&record).await {
