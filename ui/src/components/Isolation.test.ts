@@ -2,12 +2,13 @@
 // OVERRIDE must not reverse the words that follow it ("?", "(username)", a flag), and a
 // right-to-left name must not drag its neighbours along.
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render } from "@testing-library/svelte";
+import { cleanup, fireEvent, render } from "@testing-library/svelte";
 import { translator } from "../lib/i18n";
 import { connection, guild, twoAccounts, user } from "../test/fixtures";
 import AccountSwitcher from "./AccountSwitcher.svelte";
 import ConnectionItem from "./ConnectionItem.svelte";
 import LogOutDialog from "./LogOutDialog.svelte";
+import QuickSwitch from "./QuickSwitch.svelte";
 import Profile from "./Profile.svelte";
 import ServerItem from "./ServerItem.svelte";
 import SignInPanel from "./SignInPanel.svelte";
@@ -60,6 +61,17 @@ describe("text from Discord is isolated", () => {
     const { container } = render(AccountSwitcher, { accounts: view.accounts, switching: null, activeDataTime: null, t, onswitch: nothing, onsignin: nothing });
     expectIsolated(container, name);
     expectIsolated(container, `m${RLO}x`);
+  });
+
+  it("in the quick switch: display name, username, and the text typed when nothing matches", async () => {
+    const view = twoAccounts();
+    view.accounts[1] = { ...view.accounts[1], displayName: name, username: `m${RLO}x` };
+    const { container } = render(QuickSwitch, { accounts: view.accounts, mac: false, t, onpick: nothing, onclose: nothing });
+    expectIsolated(container, name);
+    expectIsolated(container, `m${RLO}x`);
+    const field = container.querySelector<HTMLInputElement>("#quick-switch-input")!;
+    await fireEvent.input(field, { target: { value: `zz${RLO}q` } });
+    expectIsolated(container, `zz${RLO}q`);
   });
 
   it("in a connection: account name and an unknown service's name, and in its link's label", () => {
