@@ -6,7 +6,8 @@
 //! outcome back so the schedule can back off, pause while offline or wait out a rate limit,
 //! publishes the new view (badges included) and notifies the changes recorded since it last
 //! looked at that account. It looks at both clocks on every turn, so a wake from sleep is
-//! seen at once, and it follows the settings (the interval, 0 for off) without a restart.
+//! seen at once, and it follows the saved settings (the interval, 0 for off, the notification
+//! switches) without a restart, even when a terminal changed them.
 //!
 //! Accounts that need sign-in are left out: refreshing them cannot work until the person
 //! signs in again, and they were notified when it happened.
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use linkcord_core::accounts::AccountStatus as IndexStatus;
+use linkcord_core::config::Settings;
 use linkcord_core::discord::{DiscordError, UserId};
 use linkcord_core::oauth::OAuthError;
 use linkcord_core::schedule::{Next, Outcome, Policy, Schedule};
@@ -74,7 +76,7 @@ impl Watcher {
         if let Some(forced) = self.forced {
             return Some(forced);
         }
-        let minutes = app.state::<AppState>().config.settings().refresh_minutes;
+        let minutes = saved_settings(app).refresh_minutes;
         (minutes > 0).then(|| Duration::from_secs(u64::from(minutes) * 60))
     }
 
@@ -146,8 +148,7 @@ impl Watcher {
             return;
         };
         self.looked_at.insert(id.clone(), newest);
-        let state = app.state::<AppState>();
-        let settings = state.config.settings();
+        let settings = saved_settings(app);
         let lang = i18n::lang();
         let name = account_name(session, id);
         // Oldest first, so they stack in the order they happened.
@@ -155,6 +156,14 @@ impl Watcher {
             notify::show(app, lang, id, &name, change);
         }
     }
+}
+
+/// The settings as saved now: `linkcord config set refresh-minutes …` or `notify-revoked off`
+/// in a terminal takes effect in the running app at its next turn. The app itself saves
+/// before it uses new settings, so the file is never behind it.
+fn saved_settings<R: Runtime>(app: &AppHandle<R>) -> Settings {
+    let state = app.state::<AppState>();
+    Settings::load(&state.env().settings_path()).unwrap_or_else(|_| state.config.settings())
 }
 
 /// Refreshes one account as the window's refresh does (live status, view published), and

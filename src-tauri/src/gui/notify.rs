@@ -82,7 +82,13 @@ pub fn text(lang: Lang, account: &str, change: &ChangeKind) -> Option<(String, S
 }
 
 /// Shows the notification for `change` of `account` (named `name`).
-pub fn show<R: Runtime>(app: &AppHandle<R>, lang: Lang, account: &UserId, name: &str, change: &Change) {
+pub fn show<R: Runtime>(
+    app: &AppHandle<R>,
+    lang: Lang,
+    account: &UserId,
+    name: &str,
+    change: &Change,
+) {
     let Some((title, body)) = text(lang, name, &change.kind) else {
         return;
     };
@@ -184,7 +190,10 @@ mod tests {
         for lang in [Lang::En, Lang::Fr] {
             let (title, body) = text(lang, "Ava Núñez", &revoked()).unwrap();
             assert!(title.contains("\u{2068}Ava Núñez\u{2069}"), "{title}");
-            assert!(title.contains("Twitch") && body.contains("Twitch"), "{title} {body}");
+            assert!(
+                title.contains("Twitch") && body.contains("Twitch"),
+                "{title} {body}"
+            );
             let (title, _) = text(lang, "Ava", &ChangeKind::NeedsSignIn {}).unwrap();
             assert!(title.contains("\u{2068}Ava\u{2069}"));
         }
