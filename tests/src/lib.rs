@@ -4,7 +4,9 @@
 
 pub mod a11y;
 pub mod app;
+pub mod cli;
 pub mod emulator;
+pub mod emulator_client;
 pub mod notifications;
 pub mod opener;
 pub mod processes;

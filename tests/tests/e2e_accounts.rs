@@ -7,15 +7,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use linkcord_tests::app::Sandbox;
-use linkcord_tests::emulator::{Emulator, EmulatorConfig, RunningEmulator, ids};
-use linkcord_tests::webdriver::{self, Driver, screenshot, sign_in, wait_for, wait_for_text};
-
-async fn sandbox_for(emulator: &RunningEmulator) -> Sandbox {
-    Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_consenting_browser(ids::AVA)
-        .with_any_loopback_port()
-}
+use linkcord_tests::emulator::ids;
+use linkcord_tests::rig::Rig;
+use linkcord_tests::webdriver::{self, screenshot, sign_in, wait_for, wait_for_text};
 
 async fn connections_shown(client: &Client) -> Vec<String> {
     let items = client
@@ -39,22 +33,22 @@ async fn sign_in_shows_the_profile_connections_and_servers() {
     if !webdriver::enabled("sign_in_shows_the_profile_connections_and_servers") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = sandbox_for(&emulator).await;
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let rig = Rig::builder().start().await;
+    let sandbox = &rig.sandbox;
+    let window = rig.open().await;
+    let client = &window.client;
 
     wait_for(
-        &client,
+        client,
         "main[data-screen='accounts']",
         "the accounts screen",
     )
     .await;
-    screenshot(&client, "accounts-empty").await;
-    sign_in(&client).await;
-    wait_for_text(&client, "#profile-display-name", "Ava Núñez-Gómez").await;
-    wait_for_text(&client, "#profile-username", "ava.nunez").await;
-    wait_for_text(&client, "#profile-email", "@").await;
+    screenshot(client, "accounts-empty").await;
+    sign_in(client).await;
+    wait_for_text(client, "#profile-display-name", "Ava Núñez-Gómez").await;
+    wait_for_text(client, "#profile-username", "ava.nunez").await;
+    wait_for_text(client, "#profile-email", "@").await;
 
     // Every fixture connection of Ava, with the right service.
     let expected = [
@@ -72,32 +66,32 @@ async fn sign_in_shows_the_profile_connections_and_servers() {
         "battlenet",
     ];
     let deadline = Instant::now() + Duration::from_secs(20);
-    let mut shown = connections_shown(&client).await;
+    let mut shown = connections_shown(client).await;
     while shown.len() < expected.len() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        shown = connections_shown(&client).await;
+        shown = connections_shown(client).await;
     }
     shown.sort();
     let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
     want.sort();
     assert_eq!(shown, want);
-    wait_for(&client, "#servers [data-guild-id]", "Ava's servers").await;
-    screenshot(&client, "profile-ava").await;
+    wait_for(client, "#servers [data-guild-id]", "Ava's servers").await;
+    screenshot(client, "profile-ava").await;
     for (section, name) in [
         ("connections", "connections-ava"),
         ("servers", "servers-ava"),
     ] {
         let scroll = format!("document.getElementById('{section}').scrollIntoView()");
         client.execute(&scroll, vec![]).await.unwrap();
-        screenshot(&client, name).await;
+        screenshot(client, name).await;
     }
 
     // The sign-in stored the tokens in the keychain, never in a file of the data dir, and no
     // command the window can call hands one to the webview.
-    let token = current_token(&sandbox);
-    assert_no_token_in_files(&sandbox, &token);
-    assert_no_token_reaches_the_webview(&client, &token).await;
-    client.close().await.unwrap();
+    let token = current_token(sandbox);
+    assert_no_token_in_files(sandbox, &token);
+    assert_no_token_reaches_the_webview(client, &token).await;
+    window.close().await;
 }
 
 #[tokio::test]
@@ -105,16 +99,16 @@ async fn switching_from_the_window_a_link_and_the_command_line() {
     if !webdriver::enabled("switching_from_the_window_a_link_and_the_command_line") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = sandbox_for(&emulator).await;
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let rig = Rig::builder().start().await;
+    let sandbox = &rig.sandbox;
+    let window = rig.open().await;
+    let client = &window.client;
 
-    sign_in(&client).await;
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    sign_in(client).await;
+    wait_for_text(client, "#profile-display-name", "Ava").await;
     sandbox.approve_as(ids::DMITRI);
-    sign_in(&client).await;
-    wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
+    sign_in(client).await;
+    wait_for_text(client, "#profile-display-name", "Дмитрий").await;
     let listed = client
         .find_all(Locator::Css("#account-list [data-account-id]"))
         .await
@@ -123,13 +117,13 @@ async fn switching_from_the_window_a_link_and_the_command_line() {
 
     // From the window.
     let ava = format!("#account-list [data-account-id='{}']", ids::AVA);
-    wait_for(&client, &ava, "Ava in the switcher")
+    wait_for(client, &ava, "Ava in the switcher")
         .await
         .click()
         .await
         .unwrap();
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
-    screenshot(&client, "switch-window").await;
+    wait_for_text(client, "#profile-display-name", "Ava").await;
+    screenshot(client, "switch-window").await;
 
     // From a link handed over by a second launch.
     let link = format!("linkcord://switch/{}", ids::DMITRI);
@@ -139,7 +133,7 @@ async fn switching_from_the_window_a_link_and_the_command_line() {
         .status()
         .unwrap();
     assert!(status.success());
-    wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
+    wait_for_text(client, "#profile-display-name", "Дмитрий").await;
 
     // From the command line, by username: the window follows.
     let out = sandbox.command(&["switch", "ava.nunez"]).output().unwrap();
@@ -148,16 +142,15 @@ async fn switching_from_the_window_a_link_and_the_command_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
-    screenshot(&client, "switch-cli").await;
-    client.close().await.unwrap();
-    drop(driver);
+    wait_for_text(client, "#profile-display-name", "Ava").await;
+    screenshot(client, "switch-cli").await;
+    window.close().await;
+    drop(window);
 
     // From a link on a cold start: the app opens on the account the link names.
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[&link]).await;
-    wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
-    client.close().await.unwrap();
+    let window = rig.open_with(&[&link]).await;
+    wait_for_text(&window.client, "#profile-display-name", "Дмитрий").await;
+    window.close().await;
 }
 
 #[tokio::test]
@@ -165,18 +158,17 @@ async fn a_login_link_on_a_cold_start_signs_in() {
     if !webdriver::enabled("a_login_link_on_a_cold_start_signs_in") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = sandbox_for(&emulator).await;
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&["linkcord://login"]).await;
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    let rig = Rig::builder().start().await;
+    let window = rig.open_with(&["linkcord://login"]).await;
+    let client = &window.client;
+    wait_for_text(client, "#profile-display-name", "Ava").await;
     let listed = client
         .find_all(Locator::Css("#account-list [data-account-id]"))
         .await
         .unwrap();
     assert_eq!(listed.len(), 1);
-    screenshot(&client, "cold-start-login-link").await;
-    client.close().await.unwrap();
+    screenshot(client, "cold-start-login-link").await;
+    window.close().await;
 }
 
 #[tokio::test]
@@ -184,35 +176,34 @@ async fn a_restart_without_discord_shows_the_cache_offline() {
     if !webdriver::enabled("a_restart_without_discord_shows_the_cache_offline") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = sandbox_for(&emulator).await;
+    let mut rig = Rig::builder().start().await;
     {
-        let driver = Driver::start(&sandbox);
-        let client = driver.launch(&[]).await;
-        sign_in(&client).await;
-        wait_for_text(&client, "#profile-display-name", "Ava").await;
+        let window = rig.open().await;
+        let client = &window.client;
+        sign_in(client).await;
+        wait_for_text(client, "#profile-display-name", "Ava").await;
         wait_for(
-            &client,
+            client,
             "#connections [data-connection-type='github']",
             "connections",
         )
         .await;
-        client.close().await.unwrap();
+        window.close().await;
     }
-    emulator.shutdown().await.unwrap();
+    rig.stop_discord().await;
 
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    let window = rig.open().await;
+    let client = &window.client;
+    wait_for_text(client, "#profile-display-name", "Ava").await;
     wait_for(
-        &client,
+        client,
         "#connections [data-connection-type='github']",
         "cached connections",
     )
     .await;
-    wait_for(&client, "#offline-marker", "the offline marker").await;
-    screenshot(&client, "offline-cache").await;
-    client.close().await.unwrap();
+    wait_for(client, "#offline-marker", "the offline marker").await;
+    screenshot(client, "offline-cache").await;
+    window.close().await;
 }
 
 fn current_token(sandbox: &Sandbox) -> String {

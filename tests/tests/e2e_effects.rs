@@ -8,11 +8,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use linkcord_tests::app::Sandbox;
-use linkcord_tests::emulator::{Emulator, EmulatorConfig, RunningEmulator, ids};
+use linkcord_tests::emulator::ids;
+use linkcord_tests::rig::{Rig, Window};
 use linkcord_tests::tray::Shell;
-use linkcord_tests::webdriver::{
-    self, Driver, click, screenshot, sign_in, wait_for, wait_for_text,
-};
+use linkcord_tests::webdriver::{self, click, screenshot, sign_in, wait_for, wait_for_text};
 
 /// Where "Open Discord" and "Manage in Discord" lead.
 const DISCORD_APP: &str = "https://discord.com/channels/@me";
@@ -21,28 +20,25 @@ const DISCORD_APP: &str = "https://discord.com/channels/@me";
 /// `PATH`: from here on only the window's clicks reach an opener.
 struct AvaSignedIn {
     client: Client,
-    _driver: Driver,
-    sandbox: Sandbox,
-    _emulator: RunningEmulator,
+    // Dropped after the client: the window's driver ends the app's whole process tree.
+    _window: Window,
+    rig: Rig,
 }
 
 impl AvaSignedIn {
     async fn start() -> Self {
-        let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-        let sandbox = Sandbox::new()
-            .with_emulator(&emulator.base_url())
-            .with_consenting_browser(ids::AVA)
-            .with_recording_opener()
-            .with_any_loopback_port();
-        let driver = Driver::start(&sandbox);
-        let client = driver.launch(&[]).await;
+        let rig = Rig::builder()
+            .sandbox(Sandbox::with_recording_opener)
+            .start()
+            .await;
+        let window = rig.open().await;
+        let client = window.client.clone();
         sign_in(&client).await;
         wait_for_text(&client, "#profile-display-name", "Ava").await;
         Self {
             client,
-            _driver: driver,
-            sandbox,
-            _emulator: emulator,
+            _window: window,
+            rig,
         }
     }
 }
@@ -71,7 +67,7 @@ async fn links_hand_their_exact_url_to_the_system_opener() {
         return;
     }
     let ava = AvaSignedIn::start().await;
-    let (sandbox, client) = (&ava.sandbox, &ava.client);
+    let (sandbox, client) = (&ava.rig.sandbox, &ava.client);
     assert_eq!(
         sandbox.opener().calls(),
         vec![],
@@ -114,7 +110,7 @@ async fn hostile_urls_are_refused_and_a_failed_open_is_said() {
         return;
     }
     let ava = AvaSignedIn::start().await;
-    let (sandbox, client) = (&ava.sandbox, &ava.client);
+    let (sandbox, client) = (&ava.rig.sandbox, &ava.client);
 
     // A page that was made to call the opener directly (an injected script) gets refused
     // for anything but a web address, and for any program of its choosing.
@@ -224,33 +220,36 @@ async fn a_second_add_account_takes_over_the_waiting_sign_in() {
     if !webdriver::enabled("a_second_add_account_takes_over_the_waiting_sign_in") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     // No LINKCORD_BROWSER: the sign-in opens its tab through the system opener, recorded.
     // One fixed port, as a person's settings have: the second sign-in must bind the port the
     // first one listens on.
     let port = free_port();
-    let sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_recording_opener();
+    let rig = Rig::builder()
+        .without_browser()
+        .without_any_port()
+        .sandbox(Sandbox::with_recording_opener)
+        .start()
+        .await;
+    let (emulator, sandbox) = (rig.emulator(), &rig.sandbox);
     let set = sandbox
         .command(&["config", "set", "port", &port.to_string()])
         .status()
         .unwrap();
     assert!(set.success());
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let window = rig.open().await;
+    let client = &window.client;
     wait_for(
-        &client,
+        client,
         "main[data-screen='accounts']",
         "the accounts screen",
     )
     .await;
 
-    click(&client, "#add-account", "the add-account button").await;
+    click(client, "#add-account", "the add-account button").await;
     let first = sandbox.opener().next_url(0).await;
     assert!(first.starts_with(&emulator.base_url()), "{first}");
     wait_for(
-        &client,
+        client,
         "#sign-in-panel[data-state='waiting']",
         "the first sign-in waiting",
     )
@@ -275,11 +274,11 @@ async fn a_second_add_account_takes_over_the_waiting_sign_in() {
     // The window follows the new sign-in and never says it was cancelled.
     let deadline = Instant::now() + Duration::from_secs(3);
     while Instant::now() < deadline {
-        let state = panel_state(&client).await;
+        let state = panel_state(client).await;
         assert_eq!(state, "waiting", "the panel after the second add-account");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    screenshot(&client, "second-add-account-waiting").await;
+    screenshot(client, "second-add-account-waiting").await;
     // A window opened now (after closing this one) would show the same live sign-in.
     let shown = client
         .execute_async(
@@ -301,39 +300,39 @@ async fn a_second_add_account_takes_over_the_waiting_sign_in() {
     assert_eq!(stale.url().path(), "/callback");
     assert_eq!(stale.status(), 400, "the stale callback is refused");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(panel_state(&client).await, "waiting", "after the stale tab");
+    assert_eq!(panel_state(client).await, "waiting", "after the stale tab");
 
     consent(&second, ids::AVA).await;
     wait_for(
-        &client,
+        client,
         "#sign-in-panel[data-state='done']",
         "the second sign-in done",
     )
     .await;
     let ava = format!("#account-list [data-account-id='{}']", ids::AVA);
-    wait_for(&client, &ava, "Ava in the account list").await;
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    wait_for(client, &ava, "Ava in the account list").await;
+    wait_for_text(client, "#profile-display-name", "Ava").await;
     let listed = client
         .find_all(Locator::Css("#account-list [data-account-id]"))
         .await
         .unwrap();
     assert_eq!(listed.len(), 1, "only the second tab's account was added");
-    screenshot(&client, "second-add-account-done").await;
+    screenshot(client, "second-add-account-done").await;
     assert_eq!(sandbox.opener().calls().len(), 2, "no other tab was opened");
 
     // Cancel still works afterwards, and lets go of the port.
-    click(&client, "#close-sign-in", "the close button").await;
-    click(&client, "#add-account", "the add-account button").await;
+    click(client, "#close-sign-in", "the close button").await;
+    click(client, "#add-account", "the add-account button").await;
     sandbox.opener().next_url(2).await;
     wait_for(
-        &client,
+        client,
         "#sign-in-panel[data-state='waiting']",
         "the third sign-in waiting",
     )
     .await;
-    click(&client, "#cancel-sign-in", "the cancel button").await;
+    click(client, "#cancel-sign-in", "the cancel button").await;
     wait_for(
-        &client,
+        client,
         "#sign-in-panel[data-state='cancelled']",
         "the cancelled sign-in",
     )
@@ -346,7 +345,7 @@ async fn a_second_add_account_takes_over_the_waiting_sign_in() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    client.close().await.unwrap();
+    window.close().await;
 }
 
 #[tokio::test]
@@ -357,31 +356,34 @@ async fn a_tray_add_account_takes_over_and_its_deep_link_callback_completes() {
     let shell = Shell::start()
         .await
         .expect("own org.kde.StatusNotifierWatcher on the session bus (run under dbus)");
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     // Deep-link redirect: Discord sends the browser to discord-<id>:/authorize/callback, which
     // the desktop hands to a second `linkcord`; it must reach the sign-in that is live.
-    let sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_recording_opener();
+    let rig = Rig::builder()
+        .without_browser()
+        .without_any_port()
+        .sandbox(Sandbox::with_recording_opener)
+        .start()
+        .await;
+    let sandbox = &rig.sandbox;
     let set = sandbox
         .command(&["config", "set", "redirect", "deep-link"])
         .status()
         .unwrap();
     assert!(set.success());
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let window = rig.open().await;
+    let client = &window.client;
     wait_for(
-        &client,
+        client,
         "main[data-screen='accounts']",
         "the accounts screen",
     )
     .await;
     let item = shell.wait_for_item(Duration::from_secs(30)).await;
 
-    click(&client, "#add-account", "the add-account button").await;
+    click(client, "#add-account", "the add-account button").await;
     let first = sandbox.opener().next_url(0).await;
     wait_for(
-        &client,
+        client,
         "#sign-in-panel[data-state='waiting']",
         "the first sign-in waiting",
     )
@@ -392,7 +394,7 @@ async fn a_tray_add_account_takes_over_and_its_deep_link_callback_completes() {
     let deadline = Instant::now() + Duration::from_secs(2);
     while Instant::now() < deadline {
         assert_eq!(
-            panel_state(&client).await,
+            panel_state(client).await,
             "waiting",
             "after the tray's add-account"
         );
@@ -423,13 +425,13 @@ async fn a_tray_add_account_takes_over_and_its_deep_link_callback_completes() {
         .unwrap();
     assert!(status.success());
     wait_for(
-        &client,
+        client,
         "#sign-in-panel[data-state='done']",
         "the tray's sign-in done",
     )
     .await;
-    wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
-    assert_no_notice(&client).await;
+    wait_for_text(client, "#profile-display-name", "Дмитрий").await;
+    assert_no_notice(client).await;
     assert_eq!(sandbox.opener().calls().len(), 2, "no other tab was opened");
-    client.close().await.unwrap();
+    window.close().await;
 }

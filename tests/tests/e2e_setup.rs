@@ -2,29 +2,11 @@
 //! window, a sign-in the user denies, and logging out from the window.
 
 use fantoccini::{Client, Locator};
-use linkcord_tests::app::Sandbox;
-use linkcord_tests::emulator::{DEFAULT_CLIENT_ID, Emulator, EmulatorConfig, RunningEmulator, ids};
+use linkcord_tests::emulator::{DEFAULT_CLIENT_ID, ids};
+use linkcord_tests::rig::Rig;
 use linkcord_tests::webdriver::{
-    self, Driver, click, screenshot, sign_in, type_into, wait_for, wait_for_text,
+    self, click, screenshot, sign_in, type_into, wait_for, wait_for_text,
 };
-
-/// A sandbox pointed at the emulator but with no client id: the app starts on its setup screen.
-fn unconfigured(emulator: &RunningEmulator) -> Sandbox {
-    let base = emulator.base_url();
-    Sandbox::new()
-        .with_env("LINKCORD_DISCORD_URL", &base)
-        .with_env("LINKCORD_CDN_URL", &format!("{base}/cdn"))
-        .with_consenting_browser(ids::AVA)
-}
-
-async fn stats(emulator: &RunningEmulator) -> serde_json::Value {
-    reqwest::get(format!("{}/_emulator/stats", emulator.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 /// Fills in and saves the setup screen, as a first-time user does.
 async fn set_up(client: &Client) {
@@ -47,17 +29,18 @@ async fn setup_through_the_window_then_sign_in_and_log_out() {
     if !webdriver::enabled("setup_through_the_window_then_sign_in_and_log_out") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = unconfigured(&emulator);
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    // Pointed at the emulator but with no client id: the app starts on its setup screen.
+    let rig = Rig::builder().unconfigured().start().await;
+    let sandbox = &rig.sandbox;
+    let window = rig.open().await;
+    let client = &window.client;
 
-    set_up(&client).await;
-    sign_in(&client).await;
-    wait_for_text(&client, "#profile-display-name", "Ava").await;
+    set_up(client).await;
+    sign_in(client).await;
+    wait_for_text(client, "#profile-display-name", "Ava").await;
 
-    click(&client, "#log-out", "the log-out button").await;
-    click(&client, "#confirm-log-out", "the confirmation").await;
+    click(client, "#log-out", "the log-out button").await;
+    click(client, "#confirm-log-out", "the confirmation").await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let listed = client
@@ -73,12 +56,12 @@ async fn setup_through_the_window_then_sign_in_and_log_out() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(stats(&emulator).await["revocations"], 1, "Discord was told");
+    assert_eq!(rig.stats().await["revocations"], 1, "Discord was told");
     let out = sandbox.command(&["accounts", "--json"]).output().unwrap();
     let accounts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(accounts["accounts"].as_array().map(Vec::len), Some(0));
-    screenshot(&client, "logged-out").await;
-    client.close().await.unwrap();
+    screenshot(client, "logged-out").await;
+    window.close().await;
 }
 
 #[tokio::test]
@@ -86,28 +69,29 @@ async fn a_denied_consent_is_said_plainly_and_stores_nothing() {
     if !webdriver::enabled("a_denied_consent_is_said_plainly_and_stores_nothing") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = unconfigured(&emulator);
+    // Pointed at the emulator but with no client id: the app starts on its setup screen.
+    let rig = Rig::builder().unconfigured().start().await;
+    let sandbox = &rig.sandbox;
     sandbox.approve_as("deny");
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let window = rig.open().await;
+    let client = &window.client;
 
-    set_up(&client).await;
-    click(&client, "#add-account", "the sign-in button").await;
+    set_up(client).await;
+    click(client, "#add-account", "the sign-in button").await;
     wait_for(
-        &client,
+        client,
         "#sign-in-panel[data-state='failed']",
         "the failure message",
     )
     .await;
-    let text = wait_for_text(&client, "#sign-in-panel", "").await;
+    let text = wait_for_text(client, "#sign-in-panel", "").await;
     assert!(
         text.to_lowercase().contains("denied") || text.to_lowercase().contains("cancel"),
         "the panel says the user said no: {text}"
     );
-    screenshot(&client, "sign-in-denied").await;
-    assert_eq!(stats(&emulator).await["code_exchanges"], 0);
-    client.close().await.unwrap();
+    screenshot(client, "sign-in-denied").await;
+    assert_eq!(rig.stats().await["code_exchanges"], 0);
+    window.close().await;
 }
 
 #[tokio::test]
@@ -115,25 +99,28 @@ async fn a_deep_link_redirect_completes_the_sign_in() {
     if !webdriver::enabled("a_deep_link_redirect_completes_the_sign_in") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_deep_link_browser(ids::DMITRI);
+    let rig = Rig::builder()
+        .without_browser()
+        .without_any_port()
+        .sandbox(|s| s.with_deep_link_browser(ids::DMITRI))
+        .start()
+        .await;
+    let sandbox = &rig.sandbox;
     let set = sandbox
         .command(&["config", "set", "redirect", "deep-link"])
         .status()
         .unwrap();
     assert!(set.success());
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let window = rig.open().await;
+    let client = &window.client;
 
     // Discord sends the browser to discord-<id>:/authorize/callback; the OS hands that to a
     // second `linkcord`, which passes it to this window's waiting sign-in.
-    sign_in(&client).await;
-    wait_for_text(&client, "#profile-display-name", "Дмитрий").await;
-    assert_eq!(stats(&emulator).await["code_exchanges"], 1);
-    screenshot(&client, "deep-link-sign-in").await;
-    client.close().await.unwrap();
+    sign_in(client).await;
+    wait_for_text(client, "#profile-display-name", "Дмитрий").await;
+    assert_eq!(rig.stats().await["code_exchanges"], 1);
+    screenshot(client, "deep-link-sign-in").await;
+    window.close().await;
 }
 
 #[tokio::test]
@@ -141,18 +128,18 @@ async fn sign_in_by_clicking_through_the_consent_page_in_a_browser() {
     if !webdriver::enabled("sign_in_by_clicking_through_the_consent_page_in_a_browser") {
         return;
     }
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let browser = std::path::Path::new(env!("CARGO_BIN_EXE_consent-browser"));
-    let sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_clicking_browser(browser, ids::HANAKO)
-        .with_any_loopback_port();
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let rig = Rig::builder()
+        .without_browser()
+        .sandbox(move |s| s.with_clicking_browser(browser, ids::HANAKO))
+        .start()
+        .await;
+    let window = rig.open().await;
+    let client = &window.client;
 
-    sign_in(&client).await;
-    wait_for_text(&client, "#profile-display-name", "山田花子").await;
-    assert_eq!(stats(&emulator).await["code_exchanges"], 1);
-    screenshot(&client, "consent-clicked").await;
-    client.close().await.unwrap();
+    sign_in(client).await;
+    wait_for_text(client, "#profile-display-name", "山田花子").await;
+    assert_eq!(rig.stats().await["code_exchanges"], 1);
+    screenshot(client, "consent-clicked").await;
+    window.close().await;
 }

@@ -1,11 +1,9 @@
 //! The emulator's REST API, CDN, rate limits, fault injection and counters, over real HTTP.
 
-mod emulator_support;
-
 use std::time::Duration;
 
-use emulator_support::*;
 use linkcord_tests::emulator::{EmulatorConfig, RateLimitConfig, ids};
+use linkcord_tests::emulator_client::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,10 +1,8 @@
 //! The emulator's OAuth2 side over real HTTP: the PKCE code flow, the consent page, and each
 //! rule Discord enforces (redirects, PKCE, codes, refresh rotation, revoke, client auth).
 
-mod emulator_support;
-
-use emulator_support::*;
 use linkcord_tests::emulator::{EmulatorConfig, challenge_for, ids, new_verifier};
+use linkcord_tests::emulator_client::*;
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -12,13 +12,11 @@
 //! the spec does not list (`metadata`, `display_name_styles`, ...) are allowed as they are by
 //! the spec itself (no `additionalProperties: false`).
 
-mod emulator_support;
-
 use std::path::PathBuf;
 
-use emulator_support::*;
 use jsonschema::Validator;
 use linkcord_tests::emulator::{EmulatorConfig, RateLimitConfig, ids};
+use linkcord_tests::emulator_client::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -2,13 +2,11 @@
 //! own parser accepts and that complete commands and signed-in accounts, the manual page, the
 //! `accounts` table on a terminal and in a pipe, and `--quiet`.
 
-mod cli_support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cli_support::*;
 use linkcord_tests::app::{Sandbox, linkcord_bin, workspace_root};
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::ids;
 use serde_json::json;
 

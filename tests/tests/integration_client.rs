@@ -18,15 +18,13 @@
 //! The User-Agent is not checked here: the emulator does not record it, and the core crate's
 //! unit tests cover it.
 
-mod emulator_support;
-
 use std::time::Duration;
 
-use emulator_support::{Harness, start, start_with};
 use linkcord_core::config::Endpoints;
 use linkcord_core::discord::{ClientOptions, DiscordClient, DiscordError, Snapshot};
 use linkcord_core::secret::AccessToken;
 use linkcord_tests::emulator::{EmulatorConfig, Fixtures, RateLimitConfig, ids};
+use linkcord_tests::emulator_client::{Harness, start, start_with};
 use serde_json::{Value, json};
 
 /// Every scope the snapshot can use.

@@ -1,11 +1,9 @@
 //! `linkcord config set client-secret` and `linkcord doctor` against a confidential client:
 //! the secret goes to the keychain, is never printed or written to a file, and sign-in uses it.
 
-mod cli_support;
-
 use std::process::Stdio;
 
-use cli_support::*;
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::{EmulatorConfig, ids};
 use tokio::io::AsyncWriteExt;
 

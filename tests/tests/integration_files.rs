@@ -3,12 +3,10 @@
 //! the umask, and a directory an older version left open is closed when Linkcord starts.
 #![cfg(unix)]
 
-mod cli_support;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use cli_support::*;
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::ids;
 
 /// The umask of most desktops: without care, directories come out 0755 and files 0644.

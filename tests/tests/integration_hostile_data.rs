@@ -9,9 +9,7 @@
 //! Discord in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, so an override inside a name
 //! cannot reorder the rest of the line in a terminal that applies the bidi algorithm.
 
-mod cli_support;
-
-use cli_support::*;
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::{FixtureUser, Fixtures, ids};
 use serde_json::Value;
 

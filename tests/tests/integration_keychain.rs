@@ -1,12 +1,10 @@
 //! The keychain missing or locked (exit 4 and what to do, never a plaintext fallback), and a
 //! damaged account list rebuilt without losing an account.
 
-mod cli_support;
-
 use std::process::Stdio;
 
-use cli_support::*;
 use linkcord_tests::app::{linkcord_bin, workspace_root};
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::ids;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,9 +2,7 @@
 //! refresh: by the time the answer is read Discord has already rotated the refresh token, so
 //! a crash then would lose the account.
 
-mod cli_support;
-
-use cli_support::*;
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::ids;
 use serde_json::json;
 

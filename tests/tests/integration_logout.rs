@@ -2,9 +2,7 @@
 //! when Discord cannot be reached, cached data shown with a note, a refused logout pointing at
 //! `--local`, and `--local` saying plainly that Discord was not told.
 
-mod cli_support;
-
-use cli_support::*;
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::ids;
 
 fn cache_file(h: &Harness, id: &str) -> std::path::PathBuf {

@@ -4,11 +4,9 @@
 //! The emulator holds the other process's request (a latency fault) long enough for the
 //! removal to run in the middle of it.
 
-mod cli_support;
-
 use std::time::Duration;
 
-use cli_support::*;
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::ids;
 use serde_json::json;
 

@@ -8,9 +8,7 @@
 //! And what the browser tab is told at the end: the account's name once it is stored, or
 //! which step failed (tokens issued in a failed sign-in are revoked at Discord).
 
-mod cli_support;
-
-use cli_support::*;
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::ids;
 use tokio::io::AsyncWriteExt;
 

@@ -1,9 +1,7 @@
 //! `linkcord token` and refreshing: rotation on expiry, one refresh for many processes at
 //! once, and refreshes that fail part-way.
 
-mod cli_support;
-
-use cli_support::*;
+use linkcord_tests::cli::*;
 use linkcord_tests::emulator::ids;
 use serde_json::json;
 
