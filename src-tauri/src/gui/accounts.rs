@@ -6,6 +6,8 @@
 //! whatever the number of accounts. The index carries each account's names and image hashes
 //! (`AccountEntry::as_user`), which is all the switchers need.
 
+use std::collections::HashMap;
+
 use linkcord_core::accounts::{AccountEntry, AccountIndex, AccountStatus as IndexStatus};
 use linkcord_core::config::Endpoints;
 use linkcord_core::discord::{User, UserId, cdn};
@@ -175,12 +177,17 @@ pub async fn log_out_all<R: Runtime>(app: &AppHandle<R>) -> Result<AccountsView,
 /// most-recently-used order. Reads nothing but the index (names and image hashes) and, for
 /// the badges, the change histories that changed since the last view (`changes::Unseen`).
 fn summaries(state: &AppState, session: &Session, index: &AccountIndex) -> Vec<AccountSummary> {
-    let by_use = index.by_last_use();
+    let ranks: HashMap<&UserId, usize> = index
+        .by_last_use()
+        .into_iter()
+        .enumerate()
+        .map(|(rank, entry)| (&entry.id, rank))
+        .collect();
     index
         .accounts
         .iter()
         .map(|entry| {
-            let rank = by_use.iter().position(|e| e.id == entry.id).unwrap_or(0);
+            let rank = ranks.get(&entry.id).copied().unwrap_or(0);
             AccountSummary {
                 id: entry.id.clone(),
                 username: entry.username.clone(),

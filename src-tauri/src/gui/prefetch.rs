@@ -3,9 +3,10 @@
 //!
 //! It follows the accounts views (`publisher.rs`). For each view it reads the index once and
 //! names, for every account, the images a switch will show: the switchers' avatar, the
-//! profile's avatar and banner. What it already checked is remembered for the life of the app,
-//! so a republish costs nothing; missing images are fetched a few at a time in the background,
-//! after the first view is on screen.
+//! profile's avatar and banner. What is already cached is remembered for the life of the app,
+//! so a republish costs no file system calls for it; missing images are fetched a few at a time
+//! in the background, after the first view is on screen, and one that could not be fetched is
+//! tried again with the next view.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -40,8 +41,13 @@ pub fn follow<R: Runtime>(app: &AppHandle<R>) {
                     .collect()
             };
             if !fresh.is_empty() {
-                let fetched = state.images.prefetch(fresh).await;
+                let fetched = state.images.prefetch(fresh.iter().cloned()).await;
                 tracing::debug!("prefetched {fetched} account images");
+                // One that failed (the CDN unreachable) is tried again with the next view.
+                let mut seen = seen.lock().await;
+                for url in fresh.iter().filter(|u| !state.images.has(u)) {
+                    seen.remove(url);
+                }
             }
         }
     });
