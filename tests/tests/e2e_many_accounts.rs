@@ -364,6 +364,8 @@ async fn filter_quick_switch_and_number_shortcuts() {
     );
     let active_row = format!("#quick-switch [data-account-id='{}']", last.id);
     wait_for_text(&client, &active_row, "Active").await;
+    screenshot(&client, "quick-switch").await;
+    assert_accessible(&client, "the quick switch").await;
     let quentin = seeded.user(16);
     assert_eq!(
         quentin.display_name, "Quentin Martin",
@@ -378,8 +380,7 @@ async fn filter_quick_switch_and_number_shortcuts() {
             .as_deref(),
         Some(chosen.as_str())
     );
-    screenshot(&client, "quick-switch").await;
-    assert_accessible(&client, "the quick switch").await;
+    assert_accessible(&client, "the quick switch, narrowed").await;
     press(&client, Key::Enter).await;
     wait_for_text(&client, "#profile-display-name", &quentin.display_name).await;
     seeded.assert_active(quentin).await;
