@@ -11,6 +11,8 @@ describe("finding an account", () => {
     expect(fold("Núñez-GÓMEZ")).toBe("nunez-gomez");
     expect(fold("ＡＶＡ")).toBe("ava");
     expect(fold("Ömer Çelik")).toBe("omer celik");
+    expect(fold("Søren Æbelø")).toBe("soren aebelo");
+    expect(fold("Łukasz Straße")).toBe("lukasz strasse");
   });
 
   it("matches the display name, the username or the id, ignoring case and accents", () => {

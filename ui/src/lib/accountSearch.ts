@@ -4,12 +4,31 @@
 // word typed must be found somewhere ("ava gomez" finds "Ava Núñez-Gómez").
 import type { AccountSummary } from "./api";
 
+/** Latin letters that carry their stroke or ligature in the letter itself, so decomposing
+ *  leaves them whole; people type them as plain letters ("soren" for "Søren"). */
+const plainLetters: Record<string, string> = {
+  ø: "o",
+  æ: "ae",
+  œ: "oe",
+  ß: "ss",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+};
+
 /**
  * Text folded for comparison: compatibility-decomposed (full-width "ａ" becomes "a"), marks
- * dropped (accents, the dakuten of kana would go too, which is fine for a search), lower case.
+ * dropped (accents, the dakuten of kana would go too, which is fine for a search), lower case,
+ * and the few Latin letters that do not decompose spelled plainly.
  */
 export function fold(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[øæœßłđðþı]/g, (letter) => plainLetters[letter]);
 }
 
 /** What an account is searched by, folded once per accounts view rather than per keystroke. */
