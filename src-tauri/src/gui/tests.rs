@@ -174,3 +174,46 @@ fn add_account_without_a_discord_application_says_why() {
         "{notices:?}"
     );
 }
+
+/// A benchmark, not a test: the cost of publishing the accounts view with 2 to 100 accounts,
+/// against what reading every account's cache file (as publishing did before the index held
+/// the image hashes) costs alone. Prints numbers, asserts nothing about time. Run with
+/// `cargo test -p linkcord --lib bench_publish -- --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark: prints numbers"]
+fn bench_publish() {
+    const ROUNDS: u32 = 50;
+    for count in [2u64, 20, 60, 100] {
+        let rig = rig(count);
+        // A cache file per account with a ~20 KB profile, about what a snapshot weighs.
+        let padding = "x".repeat(20_000);
+        for i in 0..count {
+            let path = rig.store.cache_path(&id(i));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let cache = serde_json::json!({"version": 1, "id": id(i), "profile": {
+                "value": {"id": id(i), "username": "u", "avatar": "abc", "padding": padding},
+                "fetchedAt": "2026-12-06T00:00:00Z"}});
+            std::fs::write(&path, serde_json::to_vec(&cache).unwrap()).unwrap();
+        }
+        let handle = rig.app.handle();
+        let publish = || tauri::async_runtime::block_on(accounts::publish(handle)).unwrap();
+        publish();
+        let start = std::time::Instant::now();
+        (0..ROUNDS).for_each(|_| drop(publish()));
+        let published = start.elapsed() / ROUNDS;
+
+        let state = handle.state::<AppState>();
+        let session = tauri::async_runtime::block_on(state.config.session()).unwrap();
+        let start = std::time::Instant::now();
+        for _ in 0..ROUNDS {
+            for i in 0..count {
+                let (cache, _) = session.account_store().read_cache(&id(i)).unwrap();
+                assert!(cache.and_then(|c| c.user()).is_some());
+            }
+        }
+        let reads = start.elapsed() / ROUNDS;
+        println!(
+            "{count:>3} accounts: publish {published:>10.2?}; reading every cache file alone {reads:>10.2?}"
+        );
+    }
+}
