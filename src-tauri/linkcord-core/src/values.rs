@@ -13,4 +13,4 @@ mod scopes;
 pub use client_id::{ClientId, InvalidClientId};
 pub use language::{Language, system_locale};
 pub use redirect::{LOOPBACK_ANY_PORT, RedirectUri};
-pub use scopes::{DEFAULT_SCOPES, Scopes};
+pub use scopes::{DEFAULT_SCOPES, MissingIdentify, Scopes};

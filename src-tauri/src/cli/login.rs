@@ -59,23 +59,14 @@ pub async fn run(args: LoginArgs) -> Result<(), Failure> {
 
 fn options(args: &LoginArgs) -> Result<SignInOptions, Failure> {
     let redirect = match &args.redirect {
-        Some(text) => Some(
-            text.parse::<RedirectMode>()
-                .map_err(|e| Failure::new(ExitCode::Usage, e))?,
-        ),
+        Some(text) => Some(text.parse::<RedirectMode>()?),
         None => None,
     };
     let scopes = if args.scopes.is_empty() {
         None
     } else {
-        let scopes = Scopes::new(&args.scopes);
-        if !scopes.contains("identify") {
-            return Err(Failure::new(
-                ExitCode::Usage,
-                "the scopes must include `identify`, which Linkcord needs to know who signed in",
-            ));
-        }
-        Some(scopes)
+        let scopes = Scopes::for_sign_in(&args.scopes);
+        Some(scopes.map_err(|e| Failure::new(ExitCode::Usage, e))?)
     };
     let mut wait = WaitOptions::default();
     if let Some(seconds) = args.timeout {

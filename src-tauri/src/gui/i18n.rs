@@ -177,10 +177,7 @@ fn system_lang() -> Lang {
     })
 }
 
-/// The locale naming the language of messages: `LC_ALL`, else `LC_MESSAGES`, else `LANG`.
+/// The locale naming the language of messages, read where the core reads it.
 fn system_locale() -> String {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_default()
+    linkcord_core::values::system_locale().unwrap_or_default()
 }

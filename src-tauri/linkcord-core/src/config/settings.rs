@@ -5,8 +5,8 @@ use ts_rs::TS;
 
 use super::ConfigError;
 use crate::files;
-use crate::values::ClientId;
 pub use crate::values::DEFAULT_SCOPES;
+use crate::values::{ClientId, Scopes};
 
 /// The loopback port the README tells users to register (`http://127.0.0.1:53134/callback`).
 pub const DEFAULT_PORT: u16 = 53134;
@@ -185,18 +185,13 @@ impl Settings {
                 })?
             }
             SettingsKey::Scopes => {
-                let scopes: Vec<String> = value
-                    .split([' ', ','])
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-                if !scopes.iter().any(|s| s == "identify") {
-                    return Err(ConfigError::BadValue {
+                let scopes = Scopes::for_sign_in(value.split([' ', ','])).map_err(|e| {
+                    ConfigError::BadValue {
                         key: "scopes",
-                        reason: "the scopes must include 'identify', which Linkcord needs to know who signed in".into(),
-                    });
-                }
-                self.scopes = scopes;
+                        reason: e.to_string(),
+                    }
+                })?;
+                self.scopes = scopes.iter().map(str::to_owned).collect();
             }
             SettingsKey::Language => {
                 self.language = match value {

@@ -5,6 +5,11 @@ use serde::{Deserialize, Serialize};
 /// Scopes asked for when the user has not chosen others.
 pub const DEFAULT_SCOPES: [&str; 4] = ["identify", "email", "connections", "guilds"];
 
+/// Why a list of scopes cannot be used to sign in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the scopes must include `identify`, which Linkcord needs to know who signed in")]
+pub struct MissingIdentify;
+
 /// A set of OAuth2 scopes, kept in the order given, without duplicates.
 ///
 /// Serialised as a list of strings; written to Discord as one space-separated string.
@@ -38,6 +43,21 @@ impl Scopes {
     /// Parses Discord's space-separated `scope` field.
     pub fn parse(text: &str) -> Self {
         Self::new(text.split([' ', ',']))
+    }
+
+    /// The scopes a sign-in may ask for: they must include `identify`, without which
+    /// Linkcord cannot know who signed in.
+    pub fn for_sign_in<I, S>(names: I) -> Result<Self, MissingIdentify>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let scopes = Self::new(names);
+        if scopes.contains("identify") {
+            Ok(scopes)
+        } else {
+            Err(MissingIdentify)
+        }
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -76,5 +96,7 @@ mod tests {
             serde_json::to_string(&s).unwrap(),
             r#"["identify","email","guilds"]"#
         );
+        assert!(Scopes::for_sign_in(["email", "identify"]).is_ok());
+        assert_eq!(Scopes::for_sign_in(["email"]), Err(MissingIdentify));
     }
 }
