@@ -4,6 +4,8 @@
 //! says where Discord, the CDN, the data dir and the keychain are; [`Settings`] is what the
 //! user saved (client id, redirect mode, port, scopes, language) in `settings.json` under the
 //! data dir. The client secret is never part of either file: it lives in the vault.
+//! [`InForce`] is the two combined, as a sign-in uses them: the one place where the
+//! environment's client id wins over the saved one.
 
 mod endpoints;
 mod environment;
