@@ -135,6 +135,31 @@ fn a_switch_action_reaches_the_index_and_every_follower() {
     });
 }
 
+/// The window follows the views channel: each view published reaches it as an `accounts`
+/// event, newest revision last.
+#[test]
+fn every_published_view_reaches_the_window_as_an_event() {
+    use tauri::Listener;
+    let rig = rig(2);
+    let handle = rig.app.handle().clone();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u32>::new()));
+    let heard = seen.clone();
+    handle.listen(crate::models::ACCOUNTS_EVENT, move |event| {
+        let view: serde_json::Value = serde_json::from_str(event.payload()).unwrap();
+        heard
+            .lock()
+            .unwrap()
+            .push(view["revision"].as_u64().unwrap() as u32);
+    });
+    super::window::follow_accounts(&handle);
+
+    let view = tauri::async_runtime::block_on(accounts::publish(&handle)).unwrap();
+
+    eventually("the window hears the view", || {
+        seen.lock().unwrap().last() == Some(&view.revision)
+    });
+}
+
 /// "Add account…" in the tray used to drop its failure silently; now the person is told.
 #[test]
 fn an_action_that_fails_leaves_a_notice_for_the_window() {
