@@ -9,11 +9,9 @@ use std::time::Duration;
 
 use fantoccini::Client;
 use linkcord_tests::a11y::{self, Violation};
-use linkcord_tests::app::Sandbox;
-use linkcord_tests::emulator::{DEFAULT_CLIENT_ID, Emulator, EmulatorConfig, Fixtures, ids};
-use linkcord_tests::webdriver::{
-    self, Driver, click, screenshot, type_into, wait_for, wait_for_text,
-};
+use linkcord_tests::emulator::{DEFAULT_CLIENT_ID, Fixtures, ids};
+use linkcord_tests::rig::Rig;
+use linkcord_tests::webdriver::{self, click, screenshot, type_into, wait_for, wait_for_text};
 
 /// The system's theme and language the app is started with.
 struct Look {
@@ -63,24 +61,19 @@ impl Findings {
 /// Runs the whole tour of the window as `user_id`, in `look`.
 async fn tour(look: Look, user_id: &str) {
     let user = Fixtures::builtin().user(user_id).expect("fixture").clone();
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let base = emulator.base_url();
     // No client id: the app starts on its setup screen, as on a first run.
-    let mut sandbox = Sandbox::new()
-        .with_env("LINKCORD_DISCORD_URL", &base)
-        .with_env("LINKCORD_CDN_URL", &format!("{base}/cdn"))
-        .with_consenting_browser(user_id);
+    let mut rig = Rig::builder().unconfigured().approving(user_id);
     if look.dark {
         // How WebKitGTK is told the system is dark (see e2e_fixtures).
-        sandbox = sandbox.with_env("GTK_THEME", "Adwaita:dark");
+        rig = rig.env("GTK_THEME", "Adwaita:dark");
     }
     if look.french {
-        sandbox = sandbox
-            .with_env("LANG", "fr_FR.UTF-8")
-            .with_env("LC_ALL", "fr_FR.UTF-8");
+        rig = rig.env("LANG", "fr_FR.UTF-8").env("LC_ALL", "fr_FR.UTF-8");
     }
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let rig = rig.start().await;
+    let sandbox = &rig.sandbox;
+    let window = rig.open().await;
+    let client = window.client.clone();
     let mut findings = Findings::default();
 
     wait_for(&client, "main[data-screen='setup']", "the setup screen").await;

@@ -11,11 +11,9 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use fantoccini::{Client, Locator};
-use linkcord_tests::app::Sandbox;
-use linkcord_tests::emulator::{
-    Connection, Emulator, EmulatorConfig, FixtureUser, Fixtures, RunningEmulator, ids,
-};
-use linkcord_tests::webdriver::{self, Driver, screenshot, sign_in, wait_for, wait_for_text};
+use linkcord_tests::emulator::{Connection, FixtureUser, Fixtures, ids};
+use linkcord_tests::rig::{Rig, Window};
+use linkcord_tests::webdriver::{self, screenshot, sign_in, wait_for, wait_for_text};
 use serde_json::Value;
 
 /// How long the page gets to show something on this (shared, loaded) machine.
@@ -24,26 +22,23 @@ const PATIENCE: Duration = Duration::from_secs(30);
 /// One running app, signed in (or not) against its own emulator.
 struct App {
     client: Client,
-    // Dropped after the client: stopping the driver ends the app's whole process tree.
-    _driver: Driver,
-    _sandbox: Sandbox,
-    _emulator: RunningEmulator,
+    // Dropped after the client: the window's driver ends the app's whole process tree, then
+    // the rig removes the sandbox and stops the emulator.
+    _window: Window,
+    _rig: Rig,
 }
 
 impl App {
     /// Starts an emulator and the app with `env` on top of the sandbox's (theme, language),
     /// with a stand-in browser that approves as `user_id`.
     async fn launch(user_id: &str, env: &[(&str, &str)]) -> Self {
-        let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-        let mut sandbox = Sandbox::new()
-            .with_emulator(&emulator.base_url())
-            .with_consenting_browser(user_id);
+        let mut rig = Rig::builder().approving(user_id);
         for (key, value) in env {
-            sandbox = sandbox.with_env(key, value);
+            rig = rig.env(key, value);
         }
-        let sandbox = sandbox.with_any_loopback_port();
-        let driver = Driver::start(&sandbox);
-        let client = driver.launch(&[]).await;
+        let rig = rig.start().await;
+        let window = rig.open().await;
+        let client = window.client.clone();
         // The first screen, however long a loaded machine takes to start the app (a WebDriver
         // error while the page is still loading is not an answer).
         eventually("the accounts screen", || async {
@@ -55,9 +50,8 @@ impl App {
         .await;
         Self {
             client,
-            _driver: driver,
-            _sandbox: sandbox,
-            _emulator: emulator,
+            _window: window,
+            _rig: rig,
         }
     }
 

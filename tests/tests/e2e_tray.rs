@@ -15,9 +15,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use linkcord_tests::app::{Sandbox, workspace_root};
-use linkcord_tests::emulator::{Emulator, EmulatorConfig, FixtureUser, RunningEmulator, ids};
+use linkcord_tests::emulator::{FixtureUser, RunningEmulator, ids};
+use linkcord_tests::rig::{Rig, Window};
 use linkcord_tests::tray::{self, MenuEntry, Shell, TrayItem, describe};
-use linkcord_tests::webdriver::{self, Driver, click, screenshot, wait_for, wait_for_text};
+use linkcord_tests::webdriver::{self, click, screenshot, wait_for, wait_for_text};
 use linkcord_tests::window_manager;
 
 /// The window's title, which the stand-in window manager looks for.
@@ -27,63 +28,43 @@ const PROMPTLY: Duration = Duration::from_secs(1);
 /// For what has no promise of speed (start-up, fetching an avatar) on a loaded machine.
 const PATIENTLY: Duration = Duration::from_secs(30);
 
-struct Setup {
-    emulator: RunningEmulator,
-    sandbox: Sandbox,
-    shell: Shell,
-}
-
-/// The emulator, a sandbox whose stand-in browser consents, and the desktop shell; then each
-/// of `accounts` signed in with `linkcord login` (the last one ends up active).
-async fn setup(accounts: &[&str]) -> Setup {
+/// The desktop shell, then the rig: the emulator and a sandbox whose stand-in browser
+/// consents, with each of `accounts` signed in with `linkcord login` (the last one ends up
+/// active). `env` goes on the sandbox.
+async fn setup(accounts: &[&str], env: &[(&str, &str)]) -> (Rig, Shell) {
     let shell = Shell::start()
         .await
         .expect("own org.kde.StatusNotifierWatcher on the session bus (run under dbus)");
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_consenting_browser(ids::AVA)
-        .with_any_loopback_port();
-    for id in accounts {
-        sandbox.approve_as(id);
-        let out = run(sandbox.command(&["login"])).await;
-        assert!(
-            out.status.success(),
-            "linkcord login as {id}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    let mut rig = Rig::builder()
+        .approving(accounts.last().copied().unwrap_or(ids::AVA))
+        .signed_in(accounts);
+    for (key, value) in env {
+        rig = rig.env(key, value);
     }
+    let rig = rig.start().await;
     if let Some(last) = accounts.last() {
-        assert_eq!(active_in_index(&sandbox).as_deref(), Some(*last));
+        assert_eq!(rig.active_account().as_deref(), Some(*last));
     }
-    Setup {
-        emulator,
-        sandbox,
-        shell,
-    }
+    (rig, shell)
 }
 
 /// Linkcord running with its window open and its tray item registered.
 struct Opened {
-    emulator: RunningEmulator,
-    sandbox: Sandbox,
-    _shell: Shell,
-    _driver: Driver,
+    // Dropped first: the window's driver ends the app's whole process tree.
+    window: Window,
     client: Client,
     item: TrayItem,
+    _shell: Shell,
+    rig: Rig,
 }
 
 /// Ava and Dmitri signed in, then Linkcord started: the window shows Dmitri (the active one)
 /// and the tray menu checks him. Returns the menu as it then read.
 async fn open_with_ava_and_dmitri() -> (Opened, Vec<MenuEntry>) {
-    let Setup {
-        emulator,
-        sandbox,
-        shell,
-    } = setup(&[ids::AVA, ids::DMITRI]).await;
-    let (ava, dmitri) = (user(&emulator, ids::AVA), user(&emulator, ids::DMITRI));
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let (rig, shell) = setup(&[ids::AVA, ids::DMITRI], &[]).await;
+    let (ava, dmitri) = (rig.user(ids::AVA), rig.user(ids::DMITRI));
+    let window = rig.open().await;
+    let client = window.client.clone();
     wait_for_text(&client, "#profile-display-name", dmitri.display_name()).await;
     let item = shell.wait_for_item(PATIENTLY).await;
     let (menu, ok) = item
@@ -93,12 +74,11 @@ async fn open_with_ava_and_dmitri() -> (Opened, Vec<MenuEntry>) {
         .await;
     assert!(ok, "the menu should check Dmitri only: {}", describe(&menu));
     let opened = Opened {
-        emulator,
-        sandbox,
-        _shell: shell,
-        _driver: driver,
+        window,
         client,
         item,
+        _shell: shell,
+        rig,
     };
     (opened, menu)
 }
@@ -109,22 +89,6 @@ async fn run(mut command: std::process::Command) -> std::process::Output {
         .await
         .unwrap()
         .expect("run linkcord")
-}
-
-fn user<'e>(emulator: &'e RunningEmulator, id: &str) -> &'e FixtureUser {
-    emulator
-        .fixtures()
-        .users()
-        .iter()
-        .find(|u| u.id == id)
-        .expect("a fixture user")
-}
-
-/// The active account as `accounts.json` records it.
-fn active_in_index(sandbox: &Sandbox) -> Option<String> {
-    let text = std::fs::read_to_string(sandbox.data_dir.path().join("accounts.json")).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    value["active"].as_str().map(str::to_owned)
 }
 
 /// The menu entry of the account with `username` (labels read "Display (username)").
@@ -236,15 +200,16 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
         return;
     }
     let (opened, menu) = open_with_ava_and_dmitri().await;
-    // The shell and the driver stay in `opened`, alive until the test ends.
+    // The shell stays in `opened`, alive until the test ends.
     let Opened {
-        emulator,
-        sandbox,
+        rig,
+        window: _window,
         client,
         item,
         ..
     } = opened;
-    let (ava, dmitri) = (user(&emulator, ids::AVA), user(&emulator, ids::DMITRI));
+    let emulator = rig.emulator();
+    let (ava, dmitri) = (rig.user(ids::AVA), rig.user(ids::DMITRI));
 
     // Both accounts, Dmitri (the active one) checked, and the four actions.
     for action in ["Add account…", "Refresh", "Open Linkcord", "Quit"] {
@@ -261,7 +226,7 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
         "the tray's hover text should name Dmitri, it reads {hover:?}"
     );
     // The icon: Dmitri's avatar once it is cached, not Linkcord's own icon.
-    let dmitri_avatar = avatar_of(&emulator, dmitri).await;
+    let dmitri_avatar = avatar_of(emulator, dmitri).await;
     assert_ne!(dmitri_avatar, default_icon());
     assert!(
         wait_for_icon(&item, &dmitri_avatar, PATIENTLY).await,
@@ -277,7 +242,7 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
         .expect("click Ava in the tray menu");
     let (mut in_window, mut in_index) = (None, None);
     while (in_window.is_none() || in_index.is_none()) && clicked.elapsed() < PATIENTLY {
-        if in_index.is_none() && active_in_index(&sandbox).as_deref() == Some(ids::AVA) {
+        if in_index.is_none() && rig.active_account().as_deref() == Some(ids::AVA) {
             in_index = Some(clicked.elapsed());
         }
         if in_window.is_none() && window_shows(&client, ava.display_name()).await {
@@ -302,7 +267,7 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
     assert!(ok, "the checks should move to Ava: {}", describe(&menu));
     let (hover, ok) = wait_for_hover_text(&item, ava.display_name(), PROMPTLY).await;
     assert!(ok, "the hover text should name Ava, it reads {hover:?}");
-    let ava_avatar = avatar_of(&emulator, ava).await;
+    let ava_avatar = avatar_of(emulator, ava).await;
     assert!(
         wait_for_icon(&item, &ava_avatar, PATIENTLY).await,
         "the tray icon should become Ava's avatar"
@@ -313,10 +278,10 @@ async fn the_tray_lists_every_account_and_switches_in_one_click() {
     // the whole menu on every rebuild), while the accounts are published again.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = item.menu_revision().await.expect("menu revision");
-    let requests = emulator_requests(&emulator, "users/@me").await;
+    let requests = emulator_requests(emulator, "users/@me").await;
     item.click_label("Refresh").await;
     let deadline = Instant::now() + PATIENTLY;
-    while emulator_requests(&emulator, "users/@me").await <= requests && Instant::now() < deadline {
+    while emulator_requests(emulator, "users/@me").await <= requests && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // Past the refresh's publication and the accounts.json watcher's next look (500 ms).
@@ -338,15 +303,11 @@ async fn names_from_discord_are_isolated_in_the_menu_and_hover_text() {
     if !webdriver::enabled("names_from_discord_are_isolated_in_the_menu_and_hover_text") {
         return;
     }
-    let Setup {
-        emulator,
-        sandbox,
-        shell,
-    } = setup(&[ids::MALLORY]).await;
-    let mallory = user(&emulator, ids::MALLORY);
+    let (rig, shell) = setup(&[ids::MALLORY], &[]).await;
+    let mallory = rig.user(ids::MALLORY);
     assert!(mallory.display_name().contains('\u{202E}'));
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    let window = rig.open().await;
+    let client = window.client.clone();
     wait_for_text(&client, "#profile-username", &mallory.username).await;
     let item = shell.wait_for_item(PATIENTLY).await;
     let isolated = |text: &str| format!("\u{2068}{text}\u{2069}");
@@ -374,15 +335,16 @@ async fn a_switch_in_the_window_or_a_terminal_shows_in_the_tray() {
         return;
     }
     let (opened, _) = open_with_ava_and_dmitri().await;
-    // The shell and the driver stay in `opened`, alive until the test ends.
+    // The shell stays in `opened`, alive until the test ends.
     let Opened {
-        emulator,
-        sandbox,
+        rig,
+        window: _window,
         client,
         item,
         ..
     } = opened;
-    let (ava, dmitri) = (user(&emulator, ids::AVA), user(&emulator, ids::DMITRI));
+    let sandbox = &rig.sandbox;
+    let (ava, dmitri) = (rig.user(ids::AVA), rig.user(ids::DMITRI));
 
     // From the window's account list.
     let started = Instant::now();
@@ -435,16 +397,13 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
     if !webdriver::enabled("closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds") {
         return;
     }
-    let Setup {
-        emulator,
-        sandbox,
-        shell,
-    } = setup(&[ids::AVA]).await;
-    let ava = user(&emulator, ids::AVA);
-    // From here on the "browser" opens nothing, so a sign-in stays waiting for Discord.
-    let sandbox = sandbox.with_env("LINKCORD_BROWSER", "true");
-    let driver = Driver::start(&sandbox);
-    let client = driver.launch(&[]).await;
+    // From the start of the app on, the "browser" opens nothing, so a sign-in stays waiting
+    // for Discord.
+    let (rig, shell) = setup(&[ids::AVA], &[("LINKCORD_BROWSER", "true")]).await;
+    let (emulator, sandbox) = (rig.emulator(), &rig.sandbox);
+    let ava = rig.user(ids::AVA);
+    let window = rig.open().await;
+    let client = window.client.clone();
     wait_for_text(&client, "#profile-display-name", ava.display_name()).await;
     let item = shell.wait_for_item(PATIENTLY).await;
     assert!(
@@ -473,7 +432,7 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
     );
     assert_eq!(shell.items().len(), 1, "still registered");
     assert!(
-        web_process_ends(&sandbox, PATIENTLY).await,
+        web_process_ends(sandbox, PATIENTLY).await,
         "the closed window's WebKitWebProcess should end"
     );
 
@@ -488,13 +447,13 @@ async fn closing_the_window_keeps_the_tray_which_reopens_refreshes_and_adds() {
     screenshot(&client, "tray-reopened").await;
 
     // "Refresh" asks Discord again (the emulator counts the requests).
-    let before = emulator_requests(&emulator, "users/@me").await;
+    let before = emulator_requests(emulator, "users/@me").await;
     item.click_label("Refresh").await;
     let deadline = Instant::now() + PATIENTLY;
     let mut after = before;
     while after <= before && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        after = emulator_requests(&emulator, "users/@me").await;
+        after = emulator_requests(emulator, "users/@me").await;
     }
     assert!(
         after > before,
@@ -540,11 +499,8 @@ async fn quit_in_the_tray_ends_the_app_with_exit_code_0() {
     if !webdriver::enabled("quit_in_the_tray_ends_the_app_with_exit_code_0") {
         return;
     }
-    let Setup {
-        emulator: _emulator,
-        sandbox,
-        shell,
-    } = setup(&[ids::AVA]).await;
+    let (rig, shell) = setup(&[ids::AVA], &[]).await;
+    let sandbox = &rig.sandbox;
     // Started as a person would, not through WebDriver, so its exit code is ours to see.
     let mut app = AppProcess(
         sandbox
@@ -614,16 +570,12 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
     if !webdriver::enabled("start_at_login_starts_linkcord_in_the_tray") {
         return;
     }
-    let Setup {
-        emulator,
-        sandbox,
-        shell,
-    } = setup(&[ids::AVA]).await;
-    let ava = user(&emulator, ids::AVA);
-    let autostart = sandbox.autostart_dir();
+    let (rig, shell) = setup(&[ids::AVA], &[]).await;
+    let ava = rig.user(ids::AVA);
+    let autostart = rig.sandbox.autostart_dir();
     let (program, args) = {
-        let driver = Driver::start(&sandbox);
-        let client = driver.launch(&[]).await;
+        let window = rig.open().await;
+        let client = window.client.clone();
         wait_for_text(&client, "#profile-display-name", ava.display_name()).await;
         assert!(desktop_entries(&autostart).is_empty());
         // The option lives on the settings page ("Edit setup" in the sidebar).
@@ -672,9 +624,9 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
 
     // What the desktop runs at login: the entry's command. The tray icon comes, the window
     // stays hidden until "Open Linkcord".
-    let driver = Driver::start(&sandbox);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let client = driver.launch_program(&program, &args).await;
+    let window = rig.open_program(&program, &args).await;
+    let client = window.client.clone();
     let item = shell.wait_for_item(PATIENTLY).await;
     let (hover, ok) = wait_for_hover_text(&item, ava.display_name(), PATIENTLY).await;
     assert!(ok, "the tray names Ava, it reads {hover:?}");
