@@ -237,5 +237,40 @@ async fn a_revoked_link_is_notified_once_badged_and_shown_and_a_click_opens_its_
         summaries(&received[..1]),
         "the second revoked link must not be notified"
     );
+
+    // Dmitri's sign-in is revoked at Discord (his token, from `linkcord token`, revoked as any
+    // client could): his next background refresh finds it dead, and that is notified.
+    let mut token = rig.sandbox.command(&["token", "--account", ids::DMITRI]);
+    let token = tokio::task::spawn_blocking(move || token.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(token.status.success(), "{token:?}");
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
+    let client_id = linkcord_tests::emulator::DEFAULT_CLIENT_ID;
+    let revoked = reqwest::Client::new()
+        .post(format!(
+            "{}/api/oauth2/token/revoke",
+            rig.emulator().base_url()
+        ))
+        .form(&[("token", token.as_str()), ("client_id", client_id)])
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success());
+    let received = notifications
+        .wait_for(2, PATIENTLY)
+        .await
+        .unwrap_or_else(|| {
+            panic!(
+                "no sign-in notification: {:?}",
+                summaries(&notifications.received())
+            )
+        });
+    let lost = &received[1];
+    assert!(
+        lost.summary.contains(dmitri.display_name()) && lost.summary.contains("Sign in"),
+        "{lost:?}"
+    );
     drop(window);
 }
