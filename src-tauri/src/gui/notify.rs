@@ -25,10 +25,10 @@ use super::tray_menu::isolate;
 const ACCOUNT: &str = "account";
 
 /// The changes among `changes` that are notified under `switches`.
-pub fn worth_notifying<'a>(
-    changes: &'a [Change],
+pub fn worth_notifying(
+    changes: &[Change],
     switches: NotifySettings,
-) -> impl DoubleEndedIterator<Item = &'a Change> {
+) -> impl DoubleEndedIterator<Item = &Change> {
     changes.iter().filter(move |change| match &change.kind {
         ChangeKind::NeedsSignIn {} => switches.sign_in,
         ChangeKind::ConnectionRevoked(_) => switches.revoked,
