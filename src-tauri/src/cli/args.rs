@@ -66,7 +66,7 @@ pub enum Command {
     /// Sign out: revoke Linkcord's access at Discord, then delete the tokens from the keychain.
     Logout(LogoutArgs),
     /// Read or change a setting: client-id, client-secret (set only), redirect, port, scopes,
-    /// language.
+    /// language, refresh-minutes (0 = off), notify-sign-in, notify-revoked (on/off).
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Check what signing in needs: the keychain, the client id, the redirect URI to register,
