@@ -354,8 +354,18 @@ async fn filter_quick_switch_and_number_shortcuts() {
         .unwrap();
     ctrl(&client, 'k').await;
     wait_for(&client, "#quick-switch[open]", "the quick switch").await;
-    wait_for_rows(&client, QUICK_ROWS, &all).await;
+    // Most recently used first: the accounts were signed in in list order, so the last one
+    // (active) comes first and the one signed in before it is chosen.
+    let recent_first: Vec<String> = all.iter().rev().cloned().collect();
+    wait_for_rows(&client, QUICK_ROWS, &recent_first).await;
     assert_eq!(focused(&client).await, "quick-switch-input");
+    let before_last = format!("quick-switch-option-{}", seeded.user(ACCOUNTS - 2).id);
+    assert_eq!(
+        attr(&client, "#quick-switch-input", "aria-activedescendant")
+            .await
+            .as_deref(),
+        Some(before_last.as_str())
+    );
     assert_eq!(
         attr(&client, "#quick-switch-input", "role")
             .await
@@ -404,10 +414,11 @@ async fn dark_french_filter_and_quick_switch() {
         return;
     }
     let seeded = seeded(true, true).await;
-    // The second account active and the fourth refused by Discord, so the quick switch has
-    // both marks near the top.
+    // The second account made active from the command line, and the account signed in
+    // before the last refused by Discord: the quick switch (most recently used first) shows
+    // both marks at the top.
     let active = seeded.user(1);
-    let refused = seeded.user(3);
+    let refused = seeded.user(ACCOUNTS - 2);
     seeded.revoke(refused).await;
     seeded.switch_to(active);
     let driver = Driver::start(&seeded.sandbox);

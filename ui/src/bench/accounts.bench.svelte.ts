@@ -10,8 +10,7 @@ import AccountSwitcher from "../components/AccountSwitcher.svelte";
 import { filterAccounts, searchKey } from "../lib/accountSearch";
 import { translator } from "../lib/i18n";
 import { appView, manyAccounts, switchedTo } from "../test/fixtures";
-import { keepUnchanged } from "../lib/reuse";
-import type { AccountSummary } from "../lib/api";
+import { keepUnchanged, listed, type ListedAccount } from "../lib/reuse";
 
 const t = translator("en");
 const sizes = [2, 20, 100];
@@ -40,7 +39,7 @@ describe("fold the search keys of a new view", () => {
 function mountedList(n: number, reuse: boolean): () => void {
   const before = manyAccounts(n);
   const views = [before.accounts, switchedTo(before, String(1000 + n)).accounts];
-  const props = $state<{ accounts: AccountSummary[] }>({ accounts: views[0] });
+  const props = $state<{ accounts: ListedAccount[] }>({ accounts: listed(views[0]) });
   const target = document.createElement("div");
   document.body.append(target);
   mount(AccountSwitcher, {
@@ -62,7 +61,7 @@ function mountedList(n: number, reuse: boolean): () => void {
     at = 1 - at;
     // A fresh copy, as each view from the backend is a new object.
     const fresh = views[at].map((a) => ({ ...a }));
-    props.accounts = reuse ? keepUnchanged(props.accounts, fresh) : fresh;
+    props.accounts = reuse ? keepUnchanged(props.accounts, listed(fresh)) : fresh;
     flushSync();
   };
 }

@@ -4,6 +4,9 @@
 // word typed must be found somewhere ("ava gomez" finds "Ava Núñez-Gómez").
 import type { AccountSummary } from "./api";
 
+/** What a search looks at. */
+type Searched = Pick<AccountSummary, "id" | "username" | "displayName">;
+
 /** Latin letters that carry their stroke or ligature in the letter itself, so decomposing
  *  leaves them whole; people type them as plain letters ("soren" for "Søren"). */
 const plainLetters: Record<string, string> = {
@@ -34,7 +37,7 @@ export function fold(text: string): string {
 /** What an account is searched by, folded once per accounts view rather than per keystroke. */
 export type SearchKey = string;
 
-export function searchKey(account: AccountSummary): SearchKey {
+export function searchKey(account: Searched): SearchKey {
   // A line break cannot be typed in the search box, so no word matches across two fields.
   return fold(`${account.displayName}\n${account.username}\n${account.id}`);
 }
@@ -55,7 +58,7 @@ export function matches(key: SearchKey, words: readonly string[]): boolean {
  * The accounts matching `query`, in the order given (the list's order: filtering never
  * reorders, so an account stays where the eye expects it). `keys[i]` is `searchKey(accounts[i])`.
  */
-export function filterAccounts<T extends AccountSummary>(accounts: readonly T[], keys: readonly SearchKey[], query: string): T[] {
+export function filterAccounts<T extends Searched>(accounts: readonly T[], keys: readonly SearchKey[], query: string): T[] {
   const words = queryWords(query);
   if (words.length === 0) return [...accounts];
   return accounts.filter((_, i) => matches(keys[i], words));

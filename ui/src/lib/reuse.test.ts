@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keepUnchanged } from "./reuse";
+import { keepUnchanged, listed } from "./reuse";
 import { manyAccounts, switchedTo } from "../test/fixtures";
 
 describe("keeping unchanged accounts", () => {
@@ -8,10 +8,23 @@ describe("keeping unchanged accounts", () => {
     const after = switchedTo(before, "1003");
     const merged = keepUnchanged(before.accounts, after.accounts);
     expect(merged).toEqual(after.accounts);
-    expect(merged[1]).toBe(before.accounts[1]);
+    expect(merged[3]).toBe(before.accounts[3]);
     expect(merged[4]).toBe(before.accounts[4]);
     expect(merged[0]).toBe(after.accounts[0]);
     expect(merged[2]).toBe(after.accounts[2]);
+    // 1002 was used after 1003, so it moved down a place in the recent-use order.
+    expect(merged[1]).toBe(after.accounts[1]);
+  });
+
+  it("in the list, a switch changes only the two accounts whose active mark changed", () => {
+    // The last account is the least recently used: a switch to it moves every other one down.
+    const before = manyAccounts(100);
+    const after = switchedTo(before, "1100");
+    const kept = listed(before.accounts);
+    const rows = keepUnchanged(kept, listed(after.accounts));
+    expect(rows.filter((row, i) => row !== kept[i]).map((row) => row.id)).toEqual(["1001", "1100"]);
+    expect(rows[99].active).toBe(true);
+    expect(rows[0]).not.toHaveProperty("recentRank");
   });
 
   it("keeps the whole array when nothing changed", () => {

@@ -5,10 +5,19 @@
 // accounts updates two rows, not a hundred.
 import type { AccountSummary } from "./api";
 
+/** An account as the list on the left shows it. The list is in the order accounts were
+ *  added and never shows the recent-use rank, which a switch changes for many accounts at
+ *  once (every account used after the one switched to moves down a place). */
+export type ListedAccount = Omit<AccountSummary, "recentRank">;
+
+export function listed(accounts: readonly AccountSummary[]): ListedAccount[] {
+  return accounts.map(({ recentRank, ...shown }) => shown);
+}
+
 /** Field by field; a field added to the summary later is compared too, and one holding an
  *  object (never equal here) only costs the reuse, never shows a stale value. */
-function same(a: AccountSummary, b: AccountSummary): boolean {
-  const fields = Object.keys(b) as (keyof AccountSummary)[];
+function same<T extends object>(a: T, b: T): boolean {
+  const fields = Object.keys(b) as (keyof T)[];
   return fields.length === Object.keys(a).length && fields.every((field) => a[field] === b[field]);
 }
 
@@ -16,7 +25,7 @@ function same(a: AccountSummary, b: AccountSummary): boolean {
  * `next`, with each account that equals its entry in `previous` replaced by that entry; the
  * `previous` array itself when nothing changed at all (same accounts, same order).
  */
-export function keepUnchanged(previous: readonly AccountSummary[], next: AccountSummary[]): AccountSummary[] {
+export function keepUnchanged<T extends { id: string }>(previous: readonly T[], next: T[]): T[] {
   const before = new Map(previous.map((a) => [a.id, a]));
   let changed = previous.length !== next.length;
   const merged = next.map((account, i) => {
@@ -28,5 +37,5 @@ export function keepUnchanged(previous: readonly AccountSummary[], next: Account
     changed = true;
     return account;
   });
-  return changed ? merged : (previous as AccountSummary[]);
+  return changed ? merged : (previous as T[]);
 }

@@ -200,6 +200,24 @@ describe("the quick switch", () => {
     expect(field.getAttribute("aria-activedescendant")).toBe("quick-switch-option-1002");
   });
 
+  it("lists the most recently used first, and Enter goes back to the account one came from", async () => {
+    const { calls, container } = await start(manyAccounts(12));
+    await press("3", { code: "Digit3", ctrlKey: true });
+    await waitFor(() => expect(container.querySelector("#profile-display-name")?.textContent).toBe("山田花子"));
+
+    await press("k", { code: "KeyK", ctrlKey: true });
+    await screen.findByRole("dialog", { name: "Switch account" });
+    expect(options().map((o) => o.dataset.accountId).slice(0, 4)).toEqual(["1003", "1001", "1002", "1004"]);
+    expect(options()[0].textContent).toContain("Active");
+    // The number shortcuts stay those of the list's order.
+    expect(options()[0].querySelector("kbd")?.textContent).toBe("Ctrl+3");
+    expect(chosen()).toBe("1001");
+
+    await press("Enter");
+    await waitFor(() => expect(container.querySelector("#profile-display-name")?.textContent).toBe("Ava Núñez-Gómez"));
+    expect(callsTo(calls, "switch_account")).toEqual([{ id: "1003" }, { id: "1001" }]);
+  });
+
   it("narrows as one types, moves with the arrows, and switches with Enter", async () => {
     const { calls, container } = await start(manyAccounts(12));
     await press("k", { code: "KeyK", ctrlKey: true });

@@ -1,5 +1,5 @@
 // Sample backend data for the UI tests, shaped like the generated bindings.
-import type { AccountsView, AppView, ConnectionView, GuildView, SnapshotView, UserView } from "../lib/api";
+import type { AccountSummary, AccountsView, AppView, ConnectionView, GuildView, SnapshotView, UserView } from "../lib/api";
 
 export function user(over: Partial<UserView> = {}): UserView {
   return {
@@ -149,12 +149,14 @@ export function manyAccounts(n: number): AccountsView {
   };
 }
 
-/** `view` after a switch to `id`, one revision later. */
+/** `view` after a switch to `id`, one revision later: `id` is active and the most recently
+ *  used, the accounts used more recently than it move one place down. */
 export function switchedTo(view: AccountsView, id: string): AccountsView {
   const target = view.accounts.find((a) => a.id === id)!;
+  const rank = (a: AccountSummary) => (a.id === id ? 0 : a.recentRank < target.recentRank ? a.recentRank + 1 : a.recentRank);
   return {
     revision: view.revision + 1,
-    accounts: view.accounts.map((a) => ({ ...a, active: a.id === id })),
+    accounts: view.accounts.map((a) => ({ ...a, active: a.id === id, recentRank: rank(a) })),
     active: {
       id,
       snapshot: snapshot({ user: user({ id, username: target.username, display_name: target.displayName }) }),
