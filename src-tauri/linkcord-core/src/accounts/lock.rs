@@ -43,17 +43,14 @@ impl FileLock {
     ) -> Result<Self, AccountsError> {
         let start = Instant::now();
         loop {
-            if let Some(lock) = Self::try_once(path)? {
+            if let Some(lock) = Self::try_within(path, start, timeout, what)? {
                 return Ok(lock);
-            }
-            if start.elapsed() >= timeout {
-                return Err(busy(what, timeout));
             }
             tokio::time::sleep(POLL).await;
         }
     }
 
-    /// The same for short synchronous sections (index updates take milliseconds).
+    /// The same for short synchronous sections, which block their thread while they wait.
     pub(crate) fn acquire_blocking(
         path: &Path,
         timeout: Duration,
@@ -61,13 +58,25 @@ impl FileLock {
     ) -> Result<Self, AccountsError> {
         let start = Instant::now();
         loop {
-            if let Some(lock) = Self::try_once(path)? {
+            if let Some(lock) = Self::try_within(path, start, timeout, what)? {
                 return Ok(lock);
             }
-            if start.elapsed() >= timeout {
-                return Err(busy(what, timeout));
-            }
             std::thread::sleep(POLL);
+        }
+    }
+
+    /// One try: the lock, `None` to try again later, or busy once `timeout` has passed since
+    /// `start`.
+    fn try_within(
+        path: &Path,
+        start: Instant,
+        timeout: Duration,
+        what: &str,
+    ) -> Result<Option<Self>, AccountsError> {
+        match Self::try_once(path)? {
+            Some(lock) => Ok(Some(lock)),
+            None if start.elapsed() >= timeout => Err(busy(what, timeout)),
+            None => Ok(None),
         }
     }
 }
