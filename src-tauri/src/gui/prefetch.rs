@@ -17,40 +17,42 @@ use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Mutex as AsyncMutex;
 use url::Url;
 
-use super::{AppState, accounts, publisher};
+use super::{AppState, accounts};
 
 /// Starts following the accounts views.
 pub fn follow<R: Runtime>(app: &AppHandle<R>) {
     let seen: Arc<AsyncMutex<HashSet<Url>>> = Arc::default();
-    publisher::follow(app, move |app, _view| {
-        let seen = seen.clone();
-        async move {
-            let state = app.state::<AppState>();
-            let Ok(session) = state.config.session().await else {
-                return;
-            };
-            let Ok(loaded) = session.accounts().await else {
-                return;
-            };
-            let wanted = images_of(&state.env().endpoints, &loaded.index);
-            let fresh: Vec<Url> = {
-                let mut seen = seen.lock().await;
-                wanted
-                    .into_iter()
-                    .filter(|u| seen.insert(u.clone()))
-                    .collect()
-            };
-            if !fresh.is_empty() {
-                let fetched = state.images.prefetch(fresh.iter().cloned()).await;
-                tracing::debug!("prefetched {fetched} account images");
-                // One that failed (the CDN unreachable) is tried again with the next view.
-                let mut seen = seen.lock().await;
-                for url in fresh.iter().filter(|u| !state.images.has(u)) {
-                    seen.remove(url);
+    app.state::<AppState>()
+        .views
+        .follow(app, move |app, _view| {
+            let seen = seen.clone();
+            async move {
+                let state = app.state::<AppState>();
+                let Ok(session) = state.config.session().await else {
+                    return;
+                };
+                let Ok(loaded) = session.accounts().await else {
+                    return;
+                };
+                let wanted = images_of(&state.env().endpoints, &loaded.index);
+                let fresh: Vec<Url> = {
+                    let mut seen = seen.lock().await;
+                    wanted
+                        .into_iter()
+                        .filter(|u| seen.insert(u.clone()))
+                        .collect()
+                };
+                if !fresh.is_empty() {
+                    let fetched = state.images.prefetch(fresh.iter().cloned()).await;
+                    tracing::debug!("prefetched {fetched} account images");
+                    // One that failed (the CDN unreachable) is tried again with the next view.
+                    let mut seen = seen.lock().await;
+                    for url in fresh.iter().filter(|u| !state.images.has(u)) {
+                        seen.remove(url);
+                    }
                 }
             }
-        }
-    });
+        });
 }
 
 /// The images a switch to each account shows, the most recently used accounts first.

@@ -2,7 +2,7 @@
 //!
 //! Whatever changes the accounts (a switch, a refresh, a sign-in, a log-out, another process
 //! rewriting `accounts.json`) builds a new view and sends it here; the window, the tray and
-//! the image prefetcher each follow the channel ([`follow`]). The code that changes accounts
+//! the image prefetcher each follow the channel ([`Publisher::follow`]). The code that changes accounts
 //! therefore knows nothing of who shows them, and adding a surface is one more `follow`.
 //!
 //! Views are numbered and sent one at a time (under [`Publisher::turn`]), so a slow, older
@@ -11,10 +11,9 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Runtime};
 use tokio::sync::{Mutex as AsyncMutex, MutexGuard, watch};
 
-use super::AppState;
 use crate::models::AccountsView;
 
 pub struct Publisher {
@@ -57,18 +56,28 @@ impl Publisher {
     pub fn subscribe(&self) -> watch::Receiver<Option<AccountsView>> {
         self.latest.subscribe()
     }
+
+    /// Calls `show` with every view sent from now on (and the last one sent, if any), in
+    /// order, from a task of its own. A follower busy with one view gets only the newest after.
+    pub fn follow<R, F, Fut>(&self, app: &AppHandle<R>, show: F)
+    where
+        R: Runtime,
+        F: FnMut(AppHandle<R>, AccountsView) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send,
+    {
+        follow_views(self.subscribe(), app.clone(), show);
+    }
 }
 
-/// Calls `show` with every view sent from now on (and the last one sent, if any), in order,
-/// from a task of its own. A follower busy with one view gets only the newest after it.
-pub fn follow<R, F, Fut>(app: &AppHandle<R>, mut show: F)
-where
+fn follow_views<R, F, Fut>(
+    mut views: watch::Receiver<Option<AccountsView>>,
+    app: AppHandle<R>,
+    mut show: F,
+) where
     R: Runtime,
     F: FnMut(AppHandle<R>, AccountsView) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
-    let mut views = app.state::<AppState>().views.subscribe();
-    let app = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
             let view = views.borrow_and_update().clone();

@@ -13,7 +13,7 @@ use tauri::{AppHandle, Manager, Runtime};
 
 use super::actions::{self, Action};
 use super::tray_menu::{self, ACCOUNT_PREFIX, Entry, Shown};
-use super::{AppState, images, publisher};
+use super::{AppState, images};
 use crate::models::AccountsView;
 
 const TRAY_ID: &str = "linkcord";
@@ -31,7 +31,9 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .build(app)?;
     app.manage(Showing::default());
     set_hover_title(&tray, "Linkcord".to_owned());
-    publisher::follow(app, |app, view| async move { update(&app, &view) });
+    app.state::<AppState>()
+        .views
+        .follow(app, |app, view| async move { update(&app, &view) });
     Ok(())
 }
 

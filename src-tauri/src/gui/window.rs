@@ -7,7 +7,6 @@
 
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime, WebviewWindow, WebviewWindowBuilder};
 
-use super::publisher;
 use crate::models::ACCOUNTS_EVENT;
 
 use super::AppState;
@@ -47,9 +46,11 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
 /// Sends every accounts view to the window (the `accounts` event), which keeps the newest
 /// revision it has seen.
 pub fn follow_accounts<R: Runtime>(app: &AppHandle<R>) {
-    publisher::follow(app, |app, view| async move {
-        let _ = app.emit(ACCOUNTS_EVENT, view);
-    });
+    app.state::<AppState>()
+        .views
+        .follow(app, |app, view| async move {
+            let _ = app.emit(ACCOUNTS_EVENT, view);
+        });
 }
 
 /// Keeps the app running when its last window closes, as long as the tray can bring the
