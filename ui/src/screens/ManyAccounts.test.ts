@@ -274,6 +274,16 @@ describe("the quick switch", () => {
     expect(callsTo(calls, "switch_account")).toEqual([]);
   });
 
+  it("shows how many changes an account has that were not seen yet", async () => {
+    const view = manyAccounts(4);
+    view.accounts[2] = { ...view.accounts[2], unseenChanges: 3 };
+    await start(view);
+    await press("k", { code: "KeyK", ctrlKey: true });
+    await screen.findByRole("dialog", { name: "Switch account" });
+    expect(options()[2].textContent).toContain("3 new");
+    expect(options()[1].querySelector("[data-unseen]")).toBeNull();
+  });
+
   it("switches on a click", async () => {
     const { calls } = await start(manyAccounts(12));
     await press("k", { code: "KeyK", ctrlKey: true });
