@@ -132,7 +132,9 @@ fn generated_user(i: usize) -> (SeedUser, Value) {
     }
     // Every seventh has no avatar (Discord's default one is shown), every third a banner.
     let avatar = (i % 7 != 6).then(|| fake_hash(&format!("avatar/{id}")));
-    let banner = i.is_multiple_of(3).then(|| fake_hash(&format!("banner/{id}")));
+    let banner = i
+        .is_multiple_of(3)
+        .then(|| fake_hash(&format!("banner/{id}")));
     let connections: Vec<Value> = (0..1 + i % 3)
         .map(|k| connection(&username, SERVICES[(i + k) % SERVICES.len()]))
         .collect();

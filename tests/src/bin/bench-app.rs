@@ -285,6 +285,9 @@ async fn measure_with(bin: &Path, n: usize) -> Result<Figures> {
     })
 }
 
+/// One line of the summary: what a figure is called, and where it is in [`Figures`].
+type Measure = fn(&Figures) -> f64;
+
 fn print_summary(two: &Figures, n: &Figures) {
     println!();
     println!(
@@ -298,7 +301,7 @@ fn print_summary(two: &Figures, n: &Figures) {
         format!("{}", n.accounts),
         "ratio"
     );
-    let rows: [(&str, fn(&Figures) -> f64); 6] = [
+    let rows: [(&str, Measure); 6] = [
         ("cold start, process->render, ms", |f| f.cold_start),
         ("switch to the last, click->DOM, ms", |f| f.switch_dom),
         ("switch to the last, click->frame, ms", |f| f.switch_frame),
