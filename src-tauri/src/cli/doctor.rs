@@ -10,7 +10,9 @@ use linkcord_core::session::client_secret_in_force;
 use linkcord_core::values::{RedirectUri, Scopes};
 use linkcord_core::vault::{TokenRecord, Vault, VaultError};
 
-use super::{ExitCode, Failure, context};
+use linkcord_core::error_class::ErrorClass;
+
+use super::{Failure, context};
 
 /// The account id of the keychain probe: no Discord user has it (ids are timestamps).
 const PROBE_ACCOUNT: &str = "1";
@@ -19,8 +21,8 @@ const PROBE_ACCOUNT: &str = "1";
 enum Line {
     Ok(String),
     Info(String),
-    /// Blocks signing in, with the exit code that says which kind.
-    Problem(ExitCode, String),
+    /// Blocks signing in, with the kind of failure it is (which gives the exit code).
+    Problem(ErrorClass, String),
 }
 
 pub async fn run() -> Result<(), Failure> {
@@ -38,14 +40,17 @@ pub async fn run() -> Result<(), Failure> {
         match line {
             Line::Ok(text) => println!("ok       {text}"),
             Line::Info(text) => println!("info     {text}"),
-            Line::Problem(code, text) => {
+            Line::Problem(class, text) => {
                 println!("problem  {text}");
-                blocking.get_or_insert(*code);
+                blocking.get_or_insert(*class);
             }
         }
     }
     match blocking {
-        Some(code) => Err(Failure::new(code, "something above blocks signing in")),
+        Some(class) => Err(Failure::new(
+            class.into(),
+            "something above blocks signing in",
+        )),
         None => Ok(()),
     }
 }
@@ -53,14 +58,14 @@ pub async fn run() -> Result<(), Failure> {
 async fn keychain(env: &Environment) -> Line {
     let vault = match Vault::open_platform(&env.keyring_service).await {
         Ok(vault) => vault,
-        Err(e) => return Line::Problem(ExitCode::Keychain, format!("keychain: {e}")),
+        Err(e) => return Line::Problem(ErrorClass::KeychainUnavailable, format!("keychain: {e}")),
     };
     if let Err(e) = write_probe(&vault).await {
-        return Line::Problem(ExitCode::Keychain, format!("keychain: {e}"));
+        return Line::Problem(ErrorClass::KeychainUnavailable, format!("keychain: {e}"));
     }
     let secret = match client_secret_in_force(env, &vault).await {
         Ok(secret) => secret.is_some(),
-        Err(e) => return Line::Problem(ExitCode::Keychain, format!("keychain: {e}")),
+        Err(e) => return Line::Problem(ErrorClass::KeychainUnavailable, format!("keychain: {e}")),
     };
     Line::Ok(format!(
         "keychain: reachable and unlocked (service \"{}\"); client secret {}",
@@ -92,11 +97,11 @@ fn client_id(conf: &InForce) -> Line {
     match (&conf.client_id_text, conf.client_id()) {
         (_, Some(Ok(id))) => Line::Ok(format!("client id: {id}")),
         (Some(text), Some(Err(e))) => Line::Problem(
-            ExitCode::Usage,
+            ErrorClass::BadInput,
             format!("client id: '{text}' is not valid: {e}; run `linkcord config set client-id <id>`"),
         ),
         _ => Line::Problem(
-            ExitCode::Usage,
+            ErrorClass::NotConfigured,
             "client id: not set; copy the Application ID from https://discord.com/developers/applications and run `linkcord config set client-id <id>`".into(),
         ),
     }
@@ -122,7 +127,7 @@ fn deep_link(conf: &InForce) -> Option<Line> {
             "deep link: {scheme}: not registered (only needed with `config set redirect deep-link`)"
         )),
         (RedirectMode::DeepLink, Some(false)) => Line::Problem(
-            ExitCode::Usage,
+            ErrorClass::BadInput,
             format!(
                 "deep link: {scheme}: is not registered with the system; start the app once so it registers, or use `linkcord config set redirect loopback`"
             ),
@@ -155,7 +160,12 @@ async fn reachable(env: &Environment) -> Line {
     let base = env.endpoints.discord_base().to_string();
     let client = match DiscordClient::new(&env.endpoints) {
         Ok(client) => client,
-        Err(e) => return Line::Problem(ExitCode::Discord, format!("Discord ({base}): {e}")),
+        Err(e) => {
+            return Line::Problem(
+                ErrorClass::DiscordUnreachable,
+                format!("Discord ({base}): {e}"),
+            );
+        }
     };
     let probe = AccessToken::new("linkcord-doctor-probe".into());
     match client.authorization(&probe).await {
@@ -166,6 +176,9 @@ async fn reachable(env: &Environment) -> Line {
             | DiscordError::Api { .. }
             | DiscordError::RateLimited { .. },
         ) => Line::Ok(format!("Discord: reachable at {base}")),
-        Err(e) => Line::Problem(ExitCode::Discord, format!("Discord ({base}): {e}")),
+        Err(e) => Line::Problem(
+            ErrorClass::DiscordUnreachable,
+            format!("Discord ({base}): {e}"),
+        ),
     }
 }
