@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import App from "../App.svelte";
 import { callsTo, mockBackend } from "../test/backend";
 import { appView, manyAccounts, switchedTo } from "../test/fixtures";
@@ -282,6 +283,15 @@ describe("the quick switch", () => {
     await screen.findByRole("dialog", { name: "Switch account" });
     expect(options()[2].textContent).toContain("3 new");
     expect(options()[1].querySelector("[data-unseen]")).toBeNull();
+  });
+
+  it("gives way to a sign-in started elsewhere", async () => {
+    await start(manyAccounts(3));
+    await press("k", { code: "KeyK", ctrlKey: true });
+    await screen.findByRole("dialog", { name: "Switch account" });
+    await emit("sign-in", { state: "waiting", authorizeUrl: "https://discord.com/oauth2/authorize" });
+    await waitFor(() => expect(document.querySelector("#sign-in-panel")).not.toBeNull());
+    expect(document.querySelector("#quick-switch")).toBeNull();
   });
 
   it("switches on a click", async () => {
