@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use super::{Session, SessionError};
 use crate::accounts::{AccountEntry, CachedSnapshot};
-use crate::discord::{DiscordError, Snapshot, SnapshotView, UserId, UserView};
+use crate::discord::{DiscordError, Snapshot, SnapshotView, User, UserId, UserView};
 
 /// What [`Session::snapshot`] found: the data, and whether it is fresh.
 #[derive(Debug)]
@@ -69,6 +69,7 @@ impl Session {
         };
         let fetched_at = OffsetDateTime::now_utc();
         self.cache_snapshot(account, &snapshot, fetched_at);
+        self.remember_user(&snapshot.user, fetched_at).await;
         Ok(CachedSnapshot {
             snapshot,
             fetched_at,
@@ -92,6 +93,23 @@ impl Session {
         view.user
             .hide_unproven_premium(account.scopes.contains(UserView::PREMIUM_SCOPE));
         view
+    }
+
+    /// Keeps the index's names and image hashes in step with a fresh profile (a rename in
+    /// Discord), so `--account <new name>`, the tray and the switchers know it. The index is
+    /// written only when something changed, and never for an account removed meanwhile.
+    async fn remember_user(&self, user: &User, now: OffsetDateTime) {
+        let stale = self
+            .account_store()
+            .peek()
+            .and_then(|index| index.get(&user.id).map(|entry| !entry.shows(user)));
+        if stale != Some(true) {
+            return;
+        }
+        let store = self.account_store();
+        if let Err(e) = store.update_async(|i| i.remember_user(user, now)).await {
+            tracing::warn!("could not update the names of account {}: {e}", user.id);
+        }
     }
 
     /// The one place where a snapshot fresh from Discord replaces the cached one (after a

@@ -789,3 +789,28 @@ async fn both_shells_see_nitro_as_unknown_without_the_premium_scope() {
         "what Discord said without the scope"
     );
 }
+
+#[tokio::test]
+async fn a_refresh_brings_a_rename_into_the_account_list() {
+    let discord = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = session(&discord, data.path(), &Vault::in_memory("lc-rename"));
+    s.sign_in(options("1001")).await.unwrap();
+    // The list still has the name from before a rename in Discord.
+    let mut index = s.account_store().peek().unwrap();
+    index.accounts[0].username = "old-alice".into();
+    let path = s.account_store().index_path();
+    std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+    assert!(s.account(Some("alice")).await.is_err());
+
+    s.refresh_snapshot(&id("1001")).await.unwrap();
+    assert_eq!(s.account(Some("alice")).await.unwrap().id, id("1001"));
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    s.refresh_snapshot(&id("1001")).await.unwrap();
+    let after = std::fs::metadata(&path).unwrap().modified().unwrap();
+    assert_eq!(
+        before, after,
+        "an unchanged profile does not rewrite the list"
+    );
+}
