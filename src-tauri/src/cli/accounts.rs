@@ -29,7 +29,7 @@ pub async fn list(json: bool) -> Result<(), Failure> {
             .map(|a| table::Row::new(a, active == Some(&a.id)))
             .collect();
         for line in table::lines(&rows, table::WIDTH) {
-            anstream::println!("{line}");
+            output::line(line);
         }
         if rows.iter().any(|r| r.needs_sign_in) {
             output::note("To sign an account in again: `linkcord login`.");

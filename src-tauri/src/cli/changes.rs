@@ -37,7 +37,7 @@ pub async fn run(args: ChangesArgs) -> Result<(), Failure> {
         output::note("No changes recorded. `linkcord refresh` compares with what was last seen.");
     } else {
         for (change, username) in &changes {
-            anstream::println!("{}", line(change, username, table::WIDTH));
+            output::line(line(change, username, table::WIDTH));
         }
     }
     Ok(())

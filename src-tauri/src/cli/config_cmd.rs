@@ -26,7 +26,7 @@ pub fn get(key: &str) -> Result<(), Failure> {
     }
     let env = context::environment()?;
     let settings = context::settings(&env)?;
-    println!("{}", settings.get(key).unwrap_or_default());
+    output::line(settings.get(key).unwrap_or_default());
     Ok(())
 }
 

@@ -107,6 +107,8 @@ pub fn run(command: Command) -> i32 {
         command => runtime().and_then(|rt| rt.block_on(dispatch(command))),
     };
     match result {
+        // The result was not all written (a full disk): a script must not take it as whole.
+        Ok(()) if output::stdout_failed() => ExitCode::Other.code(),
         Ok(()) => 0,
         Err(failure) => {
             eprintln!("linkcord: {}", failure.message);

@@ -6,7 +6,13 @@
 //!
 //! `--quiet` silences the notes; colours go through `anstream`, which drops them when the
 //! stream is not a terminal, when NO_COLOR is set or with `--color never`.
+//!
+//! Every line of a result goes through [`line`], never `println!`: `println!` panics when
+//! stdout is gone (`linkcord accounts | head -1`), and SIGPIPE stays ignored because the
+//! command holds D-Bus sockets. A reader that went away is not our failure: the rest of the
+//! output is dropped and the command finishes its work and exits as it would have.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
@@ -17,7 +23,7 @@ use super::Failure;
 /// Prints a value as pretty JSON on stdout.
 pub fn json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => line(text),
         // Only a map with non-string keys fails, and none of ours has one.
         Err(e) => eprintln!("linkcord: could not write JSON: {e}"),
     }
@@ -64,8 +70,33 @@ pub fn note(message: impl std::fmt::Display) {
 /// where the exit code says it.
 pub fn confirm(message: impl std::fmt::Display) {
     if !quiet() {
-        println!("{message}");
+        line(message);
     }
+}
+
+/// Set once stdout's reader has gone away (broken pipe): nothing more is written to it.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// Set when stdout refused a line for another reason (a full disk): the command then fails.
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// One line of the command's result on stdout (colours dropped where `anstream` says so).
+pub fn line(text: impl std::fmt::Display) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(e) = writeln!(anstream::stdout(), "{text}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        } else if !STDOUT_FAILED.swap(true, Ordering::Relaxed) {
+            eprintln!("linkcord: could not write the output: {e}");
+        }
+    }
+}
+
+/// Whether a line could not be written for a reason other than a closed pipe, so a command
+/// that otherwise worked still exits with a failure.
+pub fn stdout_failed() -> bool {
+    STDOUT_FAILED.load(Ordering::Relaxed)
 }
 
 /// A line the user must see to go on (the address to open when no browser opened), printed on

@@ -55,7 +55,7 @@ async fn one(session: &Session, entry: &AccountEntry) -> Result<(), Failure> {
     output::confirm(format!("Refreshed {}: {what}.", accounts::describe(entry)));
     if !output::quiet() {
         for change in &refreshed.changes {
-            println!("  {}", changes::describe(&change.kind));
+            output::line(format_args!("  {}", changes::describe(&change.kind)));
         }
     }
     Ok(())

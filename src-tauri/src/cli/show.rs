@@ -64,16 +64,20 @@ fn print_human(view: &SnapshotView, what: What) {
 }
 
 fn not_granted(scope: &str) {
-    println!(
+    output::line(format_args!(
         "Linkcord may not see your {scope}: the `{scope}` permission was not granted. Sign in again with `linkcord login` and allow it."
-    );
+    ));
 }
 
 fn print_profile(view: &UserView) {
     // Names and other values from Discord are isolated: see `output::isolate`.
     let iso = output::isolate;
-    println!("{} (@{})", iso(&view.display_name), iso(&view.username));
-    let row = |label: &str, value: String| println!("  {label:<10} {value}");
+    output::line(format_args!(
+        "{} (@{})",
+        iso(&view.display_name),
+        iso(&view.username)
+    ));
+    let row = |label: &str, value: String| output::line(format_args!("  {label:<10} {value}"));
     row("id", view.id.to_string());
     if let Some(tag) = &view.legacy_tag {
         row("tag", tag.clone());
@@ -107,7 +111,7 @@ fn print_profile(view: &UserView) {
 
 fn print_connections(views: &[ConnectionView]) {
     if views.is_empty() {
-        println!("No linked accounts.");
+        output::line("No linked accounts.");
         return;
     }
     for c in views {
@@ -126,18 +130,18 @@ fn print_connections(views: &[ConnectionView]) {
             .as_ref()
             .map(|u| format!("  {u}"))
             .unwrap_or_default();
-        println!(
+        output::line(format_args!(
             "{:<16} {}  [{}]{link}",
             output::isolate(&c.service_name),
             output::isolate(&c.display_name),
             flags.join(", ")
-        );
+        ));
     }
 }
 
 fn print_guilds(views: &[GuildView]) {
     if views.is_empty() {
-        println!("Not in any server.");
+        output::line("Not in any server.");
         return;
     }
     for g in views {
@@ -152,11 +156,11 @@ fn print_guilds(views: &[GuildView]) {
             .member_count
             .map(|n| format!("  {n} members"))
             .unwrap_or_default();
-        println!(
+        output::line(format_args!(
             "{:<20} {}{role}{members}",
             g.id.to_string(),
             output::isolate(&g.name)
-        );
+        ));
     }
 }
 

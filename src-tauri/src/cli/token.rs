@@ -9,18 +9,18 @@
 
 use linkcord_core::session::stored_token;
 
-use super::{Failure, context};
+use super::{Failure, context, output};
 
 pub async fn run(account: Option<&str>) -> Result<(), Failure> {
     let env = context::environment()?;
     if let Some(token) = stored_token(&env, account).await? {
-        println!("{}", token.secret());
+        output::line(token.secret());
         return Ok(());
     }
     let session = context::session().await?;
     let entry = session.account(account).await?;
     let token = session.valid_token(&entry.id).await?;
-    println!("{}", token.secret());
+    output::line(token.secret());
     context::finish(&session).await;
     Ok(())
 }
