@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "log_out_all",
     "account_changes",
     "mark_changes_seen",
+    "set_watching",
 ];
 
 fn main() {

@@ -272,5 +272,38 @@ async fn a_revoked_link_is_notified_once_badged_and_shown_and_a_click_opens_its_
         lost.summary.contains(dmitri.display_name()) && lost.summary.contains("Sign in"),
         "{lost:?}"
     );
+
+    // The window's settings change the same things: background refresh off, from the
+    // Discord application settings page.
+    client
+        .find(fantoccini::Locator::XPath(
+            "//button[normalize-space()='Discord application settings']",
+        ))
+        .await
+        .expect("the settings button")
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &client,
+        "#refresh-minutes",
+        "the background refresh setting",
+    )
+    .await
+    .select_by_value("0")
+    .await
+    .unwrap();
+    let settings = rig.sandbox.data_dir.path().join("settings.json");
+    let deadline = Instant::now() + PATIENTLY;
+    loop {
+        let saved: Value =
+            serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+        if saved["refreshMinutes"] == 0 {
+            assert_eq!(saved["notify"], json!({"signIn": true, "revoked": false}));
+            break;
+        }
+        assert!(Instant::now() < deadline, "not saved: {saved}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     drop(window);
 }

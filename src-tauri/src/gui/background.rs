@@ -76,13 +76,14 @@ impl Watcher {
         if let Some(forced) = self.forced {
             return Some(forced);
         }
-        let minutes = saved_settings(app).refresh_minutes;
+        let minutes = app.state::<AppState>().config.settings().refresh_minutes;
         (minutes > 0).then(|| Duration::from_secs(u64::from(minutes) * 60))
     }
 
     /// One turn: follow the settings and the accounts, refresh whatever is due, and say how
     /// long to sleep.
     async fn turn<R: Runtime>(&mut self, app: &AppHandle<R>) -> Duration {
+        adopt_saved_settings(app).await;
         let Some(interval) = self.interval(app) else {
             self.schedule = None;
             return LOOK_AGAIN;
@@ -148,7 +149,7 @@ impl Watcher {
             return;
         };
         self.looked_at.insert(id.clone(), newest);
-        let settings = saved_settings(app);
+        let settings = app.state::<AppState>().config.settings();
         let lang = i18n::lang();
         let name = account_name(session, id);
         // Oldest first, so they stack in the order they happened.
@@ -158,12 +159,21 @@ impl Watcher {
     }
 }
 
-/// The settings as saved now: `linkcord config set refresh-minutes …` or `notify-revoked off`
-/// in a terminal takes effect in the running app at its next turn. The app itself saves
-/// before it uses new settings, so the file is never behind it.
-fn saved_settings<R: Runtime>(app: &AppHandle<R>) -> Settings {
+/// Makes settings saved by another process (`linkcord config set refresh-minutes …`,
+/// `notify-revoked off` in a terminal) the app's own at the next turn: the loop follows them,
+/// the window shows them, and a save from the window starts from them instead of writing the
+/// app's older copy over them. The app saves before it uses new settings of its own, so a
+/// file that differs is always the newer.
+async fn adopt_saved_settings<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    Settings::load(&state.env().settings_path()).unwrap_or_else(|_| state.config.settings())
+    let Ok(saved) = Settings::load(&state.env().settings_path()) else {
+        return;
+    };
+    if saved != state.config.settings()
+        && let Err(e) = state.config.replace_settings(saved).await
+    {
+        tracing::warn!("could not follow the settings saved by another process: {e}");
+    }
 }
 
 /// Refreshes one account as the window's refresh does (live status, view published), and

@@ -2,7 +2,7 @@
 //! actions the tray and links share are in `actions.rs`), which use `linkcord-core`; none
 //! returns a token.
 
-use linkcord_core::config::{Settings, SettingsKey};
+use linkcord_core::config::{NotifySettings, Settings, SettingsKey};
 use linkcord_core::discord::UserId;
 use linkcord_core::session::SessionError;
 use tauri::{AppHandle, State};
@@ -71,6 +71,21 @@ pub async fn set_language(
     state.config.replace_settings(settings).await?;
     // `view` below rebuilds the accounts from disk; republishing also relabels the tray.
     let _ = super::accounts::publish(&app).await;
+    view(&app, &state).await
+}
+
+/// The background refresh interval (minutes, 0 = off) and the notification switches.
+#[tauri::command]
+pub async fn set_watching(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    refresh_minutes: u32,
+    notify: NotifySettings,
+) -> Result<AppView, CommandError> {
+    let mut settings = state.config.settings();
+    settings.set(SettingsKey::RefreshMinutes, &refresh_minutes.to_string())?;
+    settings.notify = notify;
+    state.config.replace_settings(settings).await?;
     view(&app, &state).await
 }
 

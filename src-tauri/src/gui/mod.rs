@@ -110,7 +110,8 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             commands::forget_locally,
             commands::log_out_all,
             commands::account_changes,
-            commands::mark_changes_seen
+            commands::mark_changes_seen,
+            commands::set_watching
         ])
         .setup(move |app| {
             let handle = app.handle();

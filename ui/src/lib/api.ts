@@ -23,6 +23,7 @@ import type { Badge } from "./bindings/Badge";
 import type { Premium } from "./bindings/Premium";
 import type { ChangesView } from "./bindings/ChangesView";
 import type { ChangeView } from "./bindings/ChangeView";
+import type { NotifySettings } from "./bindings/NotifySettings";
 
 export type {
   AppView,
@@ -44,6 +45,7 @@ export type {
   Premium,
   ChangesView,
   ChangeView,
+  NotifySettings,
 };
 
 /** The languages the window speaks; null follows the system. */
@@ -103,6 +105,11 @@ export function logOutAll(): Promise<AccountsView> {
 
 export function setStartAtLogin(enabled: boolean): Promise<AppView> {
   return invoke<AppView>("set_start_at_login", { enabled });
+}
+
+/** The background refresh interval (minutes, 0 = off) and which changes are notified. */
+export function setWatching(refreshMinutes: number, notify: NotifySettings): Promise<AppView> {
+  return invoke<AppView>("set_watching", { refreshMinutes, notify });
 }
 
 export function setLanguage(language: LanguageChoice): Promise<AppView> {
