@@ -5,6 +5,9 @@
 //! it, the web process ends, and the tray keeps the app alive. Opening it again builds it from
 //! `tauri.conf.json` and the page draws from the cache, so it comes back as fast as a start.
 
+use std::path::PathBuf;
+
+use linkcord_core::config::Environment;
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime, WebviewWindow, WebviewWindowBuilder};
 
 use crate::models::ACCOUNTS_EVENT;
@@ -30,7 +33,9 @@ pub fn show<R: Runtime>(app: &AppHandle<R>) {
     let _ = window.set_focus();
 }
 
-/// The main window as `tauri.conf.json` describes it (created hidden).
+/// The main window as `tauri.conf.json` describes it (created hidden). Only this builds it:
+/// the config says `"create": false`, so Tauri does not make one at start without the data
+/// directory, and a start in the tray has no window and no web process at all.
 fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
@@ -40,7 +45,23 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
         .find(|w| w.label == MAIN)
         .cloned()
         .unwrap_or_default();
-    WebviewWindowBuilder::from_config(app, &config)?.build()
+    let mut builder = WebviewWindowBuilder::from_config(app, &config)?;
+    if let Some(dir) = webview_data_dir(app.state::<AppState>().env()) {
+        builder = builder.data_directory(dir);
+    }
+    builder.build()
+}
+
+/// Where the web engine keeps its storage and caches when `LINKCORD_DATA_DIR` is set: inside
+/// that folder, so a demo or a test leaves nothing in the user's own data folder. Tauri's
+/// default is `~/.local/share/app.linkcord.desktop`, the real data folder, whatever the
+/// variable says. Without the variable that default stays, so an installed app keeps what it
+/// stored. A blank variable counts as unset, as in `Environment`.
+fn webview_data_dir(env: &Environment) -> Option<PathBuf> {
+    std::env::var("LINKCORD_DATA_DIR")
+        .ok()
+        .filter(|dir| !dir.trim().is_empty())
+        .map(|_| env.data_dir.join("webview"))
 }
 
 /// Sends every accounts view to the window (the `accounts` event), which keeps the newest
