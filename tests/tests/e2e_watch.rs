@@ -104,6 +104,11 @@ async fn a_revoked_link_is_notified_once_badged_and_shown_and_a_click_opens_its_
         .start()
         .await;
     let (ava, dmitri) = (rig.user(ids::AVA).clone(), rig.user(ids::DMITRI).clone());
+    assert_eq!(
+        rig.active_account().as_deref(),
+        Some(ids::DMITRI),
+        "the rig signs Ava in, then Dmitri"
+    );
     let window = rig.open().await;
     let client = window.client.clone();
     wait_for_text(&client, "#profile-display-name", dmitri.display_name()).await;

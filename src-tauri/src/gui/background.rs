@@ -4,8 +4,9 @@
 //! One task runs for the life of the app. It asks the core's [`Schedule`] which account is
 //! due, refreshes it (which records its changes, see `linkcord_core::changes`), feeds the
 //! outcome back so the schedule can back off, pause while offline or wait out a rate limit,
-//! publishes the new view (badges included) and notifies the changes recorded since it last
-//! looked at that account. It looks at both clocks on every turn, so a wake from sleep is
+//! and publishes the new view (badges included). Every turn it also notifies what any refresh
+//! recorded since it last looked (its own, the window's, a terminal's): a history whose file
+//! did not change costs one `stat`. It looks at both clocks on every turn, so a wake from sleep is
 //! seen at once, and it follows the saved settings (the interval, 0 for off, the notification
 //! switches) without a restart, even when a terminal changed them.
 //!
@@ -15,7 +16,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
-use linkcord_core::accounts::AccountStatus as IndexStatus;
+use linkcord_core::accounts::{AccountEntry, AccountStatus as IndexStatus};
+use linkcord_core::changes::ChangeLog;
 use linkcord_core::config::Settings;
 use linkcord_core::discord::{DiscordError, UserId};
 use linkcord_core::oauth::OAuthError;
@@ -58,6 +60,8 @@ struct Watcher {
     /// Per account, the newest change already looked at for notifications. Changes recorded
     /// before the app started are not notified: the window's badge shows them.
     looked_at: HashMap<UserId, OffsetDateTime>,
+    /// Per account, its history file's modification time when last looked at.
+    history_times: HashMap<UserId, Option<SystemTime>>,
     started: OffsetDateTime,
 }
 
@@ -67,6 +71,7 @@ impl Watcher {
             forced,
             schedule: None,
             looked_at: HashMap::new(),
+            history_times: HashMap::new(),
             started: OffsetDateTime::now_utc(),
         }
     }
@@ -80,15 +85,45 @@ impl Watcher {
         (minutes > 0).then(|| Duration::from_secs(u64::from(minutes) * 60))
     }
 
-    /// One turn: follow the settings and the accounts, refresh whatever is due, and say how
-    /// long to sleep.
+    /// One turn: follow the settings and the accounts, refresh whatever is due, notify what
+    /// any refresh recorded, and say how long to sleep.
     async fn turn<R: Runtime>(&mut self, app: &AppHandle<R>) -> Duration {
         adopt_saved_settings(app).await;
-        let Some(interval) = self.interval(app) else {
-            self.schedule = None;
-            return LOOK_AGAIN;
+        let interval = self.interval(app);
+        let look_again = interval.map_or(LOOK_AGAIN, |i| LOOK_AGAIN.min(i / 2));
+        let Ok(session) = app.state::<AppState>().config.session().await else {
+            return look_again;
         };
-        let look_again = LOOK_AGAIN.min(interval / 2);
+        let accounts = match session.accounts().await {
+            Ok(loaded) => loaded.index.accounts,
+            Err(e) => {
+                tracing::warn!("background refresh: could not read the accounts: {e}");
+                return look_again;
+            }
+        };
+        let pause = match interval {
+            Some(interval) => self.refresh_due(app, &session, &accounts, interval).await,
+            None => {
+                self.schedule = None;
+                look_again
+            }
+        };
+        // Whoever refreshed (this loop, the window, the tray, a terminal), what it recorded
+        // is notified within a turn.
+        for account in &accounts {
+            self.notify_if_recorded(app, &session, &account.id);
+        }
+        pause.min(look_again)
+    }
+
+    /// Refreshes the account the schedule says is due, if one is; how long until the next.
+    async fn refresh_due<R: Runtime>(
+        &mut self,
+        app: &AppHandle<R>,
+        session: &Session,
+        accounts: &[AccountEntry],
+        interval: Duration,
+    ) -> Duration {
         let now = Instant::now();
         let schedule = self
             .schedule
@@ -99,33 +134,39 @@ impl Watcher {
         if schedule.observe_clocks(now, SystemTime::now()) {
             tracing::info!("the computer woke up: refreshing what fell due meanwhile");
         }
-        let Ok(session) = app.state::<AppState>().config.session().await else {
-            return look_again;
-        };
-        match session.accounts().await {
-            Ok(loaded) => {
-                let ids = loaded
-                    .index
-                    .accounts
-                    .iter()
-                    .filter(|a| a.status != IndexStatus::NeedsSignIn)
-                    .map(|a| &a.id);
-                schedule.set_accounts(ids, now);
-            }
-            Err(e) => tracing::warn!("background refresh: could not read the accounts: {e}"),
-        }
+        let ids = accounts
+            .iter()
+            .filter(|a| a.status != IndexStatus::NeedsSignIn)
+            .map(|a| &a.id);
+        schedule.set_accounts(ids, now);
         match schedule.next(Instant::now()) {
             Next::Refresh(id) => {
                 schedule.started(Instant::now());
-                let outcome = refresh(app, &session, &id).await;
-                if let Some(schedule) = self.schedule.as_mut() {
-                    schedule.record(&id, outcome, Instant::now());
-                }
-                self.notify_new(app, &session, &id);
+                let outcome = refresh(app, session, &id).await;
+                schedule.record(&id, outcome, Instant::now());
                 Duration::ZERO
             }
-            Next::WaitUntil(at) => at.saturating_duration_since(Instant::now()).min(look_again),
-            Next::Idle => look_again,
+            Next::WaitUntil(at) => at.saturating_duration_since(Instant::now()),
+            Next::Idle => LOOK_AGAIN,
+        }
+    }
+
+    /// Looks at the history of `id` when its file changed since the last look (one `stat`
+    /// otherwise), and notifies what is new in it.
+    fn notify_if_recorded<R: Runtime>(
+        &mut self,
+        app: &AppHandle<R>,
+        session: &Session,
+        id: &UserId,
+    ) {
+        let path = ChangeLog::for_store(session.account_store()).path(id);
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        if self.history_times.get(id) == Some(&modified) {
+            return;
+        }
+        self.history_times.insert(id.clone(), modified);
+        if modified.is_some() {
+            self.notify_new(app, session, id);
         }
     }
 
