@@ -68,6 +68,32 @@ describe("what changed", () => {
     expect(callsTo(calls, "mark_changes_seen")).toEqual([{ id: "1001" }]);
   });
 
+  it("keeps the keyboard focus in the card when Mark as seen goes away", async () => {
+    let unseen = 1;
+    const seenHistory = { ...history, unseen: 0, changes: history.changes.map((c) => ({ ...c, unseen: false })) };
+    const after = { revision: 9, accounts: [], active: null } satisfies AccountsView;
+    mockBackend({
+      account_changes: () => (unseen > 0 ? history : seenHistory),
+      mark_changes_seen: () => {
+        unseen = 0;
+        return after;
+      },
+    });
+    const props = { account: "1001", unseen: 1, t: translator("en"), lang: "en" as const, onseen: () => {} };
+    const { container, rerender } = render(Changes, props);
+    const button = await waitFor(() => {
+      const found = container.querySelector<HTMLButtonElement>("#changes-mark-seen");
+      expect(found).not.toBeNull();
+      return found!;
+    });
+    button.focus();
+    await fireEvent.click(button);
+    // The parent hands down the new count, as App does with the accounts view.
+    await rerender({ ...props, unseen: 0 });
+    await waitFor(() => expect(container.querySelector("#changes-mark-seen")).toBeNull());
+    expect(document.activeElement?.id).toBe("changes-title");
+  });
+
   it("says so when nothing changed", async () => {
     mockBackend({ account_changes: () => ({ account: "1001", unseen: 0, changes: [] }) });
     const { container } = render(Changes, { account: "1001", unseen: 0, t: translator("en"), lang: "en", onseen: () => {} });

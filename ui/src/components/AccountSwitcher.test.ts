@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, render } from "@testing-library/svelte";
+import { translator } from "../lib/i18n";
+import type { ListedAccount } from "../lib/reuse";
+import AccountSwitcher from "./AccountSwitcher.svelte";
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+function accounts(active: number): ListedAccount[] {
+  return Array.from({ length: 8 }, (_, i) => ({
+    id: String(1000 + i),
+    username: `user${i}`,
+    displayName: `User ${i}`,
+    avatarUrl: null,
+    status: "ok",
+    active: i === active,
+    unseenChanges: 0,
+  }));
+}
+
+describe("the account list", () => {
+  it("scrolls the active account's row into view when another account becomes active", async () => {
+    // jsdom has no layout: record which rows were asked to come into view.
+    const scrolled: string[] = [];
+    const scroll = vi.fn(function (this: HTMLElement) {
+      scrolled.push(this.querySelector("button")?.getAttribute("data-account-id") ?? "");
+    });
+    Object.defineProperty(HTMLElement.prototype, "scrollIntoView", { value: scroll, configurable: true });
+    const props = { accounts: accounts(0), switching: null, activeDataTime: null, t: translator("en"), onswitch: () => {}, onsignin: () => {} };
+    const { rerender } = render(AccountSwitcher, props);
+    expect(scrolled).toEqual(["1000"]);
+    // A sign-in made the last account active, far down a list that scrolls.
+    await rerender({ ...props, accounts: accounts(7) });
+    expect(scrolled).toEqual(["1000", "1007"]);
+    expect(scroll).toHaveBeenLastCalledWith({ block: "nearest" });
+    // A view with the same active account does not move the list.
+    await rerender({ ...props, accounts: accounts(7) });
+    expect(scrolled).toEqual(["1000", "1007"]);
+    delete (HTMLElement.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+  });
+});
