@@ -32,6 +32,20 @@ describe("i18n", () => {
     expect(translator("en")("save")).toBe("Save and continue");
   });
 
+  it("makes words agree with counts, by each language's rule, with no \"(s)\" left", () => {
+    const en = translator("en");
+    const fr = translator("fr");
+    expect(en("changesBadge", { count: 1 })).toBe("1 unseen change");
+    expect(en("changesBadge", { count: 3 })).toBe("3 unseen changes");
+    expect(fr("changesNew", { count: 1 })).toBe("1 nouveau");
+    expect(fr("changesNew", { count: 4 })).toBe("4 nouveaux");
+    expect(fr("changesBadge", { count: 0 })).toBe("0 changement non vu");
+    expect(fr("changesBadge", { count: 2 })).toBe("2 changements non vus");
+    for (const dict of Object.values(allDictionaries)) {
+      for (const value of Object.values(dict)) expect(value).not.toMatch(/\((s|x)\)/);
+    }
+  });
+
   it("fills placeholders, and leaves unknown ones visible", () => {
     expect(translator("en")("offlineMarker", { time: "10:42" })).toBe("Offline — showing data from 10:42");
     expect(translator("fr")("shownCount", { shown: 2, total: 5 })).toBe("2 sur 5 affichés");

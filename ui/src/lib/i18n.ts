@@ -186,7 +186,7 @@ const en = {
   changesOpen: "Open",
   changesOpenLabel: "Open what this change concerns: {what}",
   changesUnseen: "New",
-  changesBadge: "{count} unseen changes",
+  changesBadge: "{count} unseen {count|change|changes}",
   changeConnectionAdded: "Linked {service}: {name}",
   changeConnectionRemoved: "Unlinked {service}: {name}",
   changeConnectionRevoked: "{service} revoked the link to {name}",
@@ -391,14 +391,14 @@ const fr: Record<Key, string> = {
   watchNotifySignIn: "Me prévenir quand un compte doit se reconnecter",
   watchNotifyRevoked: "Me prévenir quand un compte lié est révoqué",
   changesTitle: "Ce qui a changé",
-  changesNew: "{count} nouveau(x)",
+  changesNew: "{count} {count|nouveau|nouveaux}",
   changesMarkSeen: "Marquer comme vu",
   changesEmpty: "Rien n’a changé depuis que Linkcord suit ce compte.",
   changesShowAll: "Tout afficher ({count})",
   changesOpen: "Ouvrir",
   changesOpenLabel: "Ouvrir ce que concerne ce changement : {what}",
   changesUnseen: "Nouveau",
-  changesBadge: "{count} changement(s) non vu(s)",
+  changesBadge: "{count} {count|changement non vu|changements non vus}",
   changeConnectionAdded: "{service} lié : {name}",
   changeConnectionRemoved: "{service} délié : {name}",
   changeConnectionRevoked: "{service} a révoqué le lien vers {name}",
@@ -448,12 +448,25 @@ export function systemLanguages(
 export type Vars = Record<string, string | number>;
 export type Translate = (key: Key, vars?: Vars) => string;
 
+/** Whether `n` takes the singular: only 1 in English; 0 and 1 in French. */
+function singular(lang: Lang, n: number): boolean {
+  return lang === "fr" ? n >= 0 && n < 2 : n === 1;
+}
+
+/**
+ * `{name}` is the value; `{name|one|other}` is the word that agrees with it ("1 nouveau",
+ * "2 nouveaux"), so no string needs "(s)".
+ */
 export function translator(lang: Lang): Translate {
   const dict = dictionaries[lang];
   return (key, vars) => {
     const text = dict[key];
     if (!vars) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+    return text.replace(/\{(\w+)(?:\|([^|}]*)\|([^}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+      if (!(name in vars)) return whole;
+      if (one === undefined || other === undefined) return String(vars[name]);
+      return singular(lang, Number(vars[name])) ? one : other;
+    });
   };
 }
 
