@@ -133,6 +133,7 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             start_background_work(handle);
             // The window is created hidden (tauri.conf.json) so a start at login never
             // flashes it; show it unless asked to stay in the tray, or when there is no tray.
+            window::ensure(handle);
             if !hidden || !tray_ok {
                 window::show(handle);
             }

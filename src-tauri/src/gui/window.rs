@@ -16,17 +16,20 @@ use super::AppState;
 
 pub const MAIN: &str = "main";
 
+/// The main window, built (hidden) first if there is none; `None` if it cannot be built.
+pub fn ensure<R: Runtime>(app: &AppHandle<R>) -> Option<WebviewWindow<R>> {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        return Some(window);
+    }
+    build(app)
+        .inspect_err(|e| tracing::error!("could not open the window: {e}"))
+        .ok()
+}
+
 /// Shows, unminimises and focuses the main window, building it first if it was closed.
 pub fn show<R: Runtime>(app: &AppHandle<R>) {
-    let window = match app.get_webview_window(MAIN) {
-        Some(window) => window,
-        None => match build(app) {
-            Ok(window) => window,
-            Err(e) => {
-                tracing::error!("could not open the window: {e}");
-                return;
-            }
-        },
+    let Some(window) = ensure(app) else {
+        return;
     };
     let _ = window.show();
     let _ = window.unminimize();
@@ -34,8 +37,8 @@ pub fn show<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// The main window as `tauri.conf.json` describes it (created hidden). Only this builds it:
-/// the config says `"create": false`, so Tauri does not make one at start without the data
-/// directory, and a start in the tray has no window and no web process at all.
+/// the config says `"create": false`, because the window Tauri would make at start cannot be
+/// given the data directory below; the start calls [`ensure`] instead.
 fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
