@@ -127,8 +127,10 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
+/// Which accounts a command acts on: one (by id or username, the active one by default) or
+/// all of them. Shared by `refresh` and `logout` so both read the same way.
 #[derive(Debug, Args)]
-pub struct RefreshArgs {
+pub struct WhichAccounts {
     /// The account (user id or username); default: the active one.
     #[arg(
         long,
@@ -140,6 +142,12 @@ pub struct RefreshArgs {
     /// Every signed-in account.
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[command(flatten)]
+    pub which: WhichAccounts,
 }
 
 #[derive(Debug, Args)]
@@ -157,17 +165,8 @@ pub struct ChangesArgs {
 
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
-    /// The account (user id or username); default: the active one.
-    #[arg(
-        long,
-        short = 'a',
-        conflicts_with = "all",
-        add = ArgValueCandidates::new(account_candidates)
-    )]
-    pub account: Option<String>,
-    /// Every signed-in account.
-    #[arg(long)]
-    pub all: bool,
+    #[command(flatten)]
+    pub which: WhichAccounts,
     /// Only remove the account from this computer, without telling Discord (for when Discord
     /// cannot be reached). Linkcord then stays authorised in Discord's settings.
     #[arg(long)]

@@ -12,10 +12,10 @@ use super::{Failure, context, output};
 
 pub async fn run(args: LogoutArgs) -> Result<(), Failure> {
     let session = context::session().await?;
-    if args.all {
+    if args.which.all {
         return all(&session, args.local).await;
     }
-    let entry = session.account(args.account.as_deref()).await?;
+    let entry = session.account(args.which.account.as_deref()).await?;
     let out = one(&session, &entry.id, args.local).await?;
     output::confirm(out);
     Ok(())

@@ -288,9 +288,8 @@ mod tests {
         assert!(matches!(
             command(&["linkcord", "logout", "--all", "--local"]),
             Command::Logout(args::LogoutArgs {
-                all: true,
+                which: args::WhichAccounts { all: true, .. },
                 local: true,
-                ..
             })
         ));
     }

@@ -11,10 +11,10 @@ use super::{Failure, accounts, changes, context, output};
 
 pub async fn run(args: RefreshArgs) -> Result<(), Failure> {
     let session = context::session().await?;
-    let entries = if args.all {
+    let entries = if args.which.all {
         session.accounts().await?.index.accounts
     } else {
-        vec![session.account(args.account.as_deref()).await?]
+        vec![session.account(args.which.account.as_deref()).await?]
     };
     if entries.is_empty() {
         output::note("No account is signed in. Sign in with `linkcord login`.");
