@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, render } from "@testing-library/svelte";
+import { cleanup, fireEvent, render } from "@testing-library/svelte";
 import { translator } from "../lib/i18n";
 import type { ListedAccount } from "../lib/reuse";
 import AccountSwitcher from "./AccountSwitcher.svelte";
@@ -22,7 +22,7 @@ function accounts(active: number): ListedAccount[] {
 }
 
 describe("the account list", () => {
-  it("scrolls the active account's row into view when another account becomes active", async () => {
+  it("scrolls the active account's row into view when another account becomes active or a filter is cleared", async () => {
     // jsdom has no layout: record which rows were asked to come into view.
     const scrolled: string[] = [];
     const scroll = vi.fn(function (this: HTMLElement) {
@@ -30,7 +30,7 @@ describe("the account list", () => {
     });
     Object.defineProperty(HTMLElement.prototype, "scrollIntoView", { value: scroll, configurable: true });
     const props = { accounts: accounts(0), switching: null, activeDataTime: null, t: translator("en"), onswitch: () => {}, onsignin: () => {} };
-    const { rerender } = render(AccountSwitcher, props);
+    const { container, rerender } = render(AccountSwitcher, props);
     expect(scrolled).toEqual(["1000"]);
     // A sign-in made the last account active, far down a list that scrolls.
     await rerender({ ...props, accounts: accounts(7) });
@@ -39,6 +39,11 @@ describe("the account list", () => {
     // A view with the same active account does not move the list.
     await rerender({ ...props, accounts: accounts(7) });
     expect(scrolled).toEqual(["1000", "1007"]);
+    // Filtering and clearing the filter brings the active row back into view.
+    const filter = container.querySelector<HTMLInputElement>("#account-filter")!;
+    await fireEvent.input(filter, { target: { value: "User 3" } });
+    await fireEvent.input(filter, { target: { value: "" } });
+    expect(scrolled).toEqual(["1000", "1007", "1007"]);
     delete (HTMLElement.prototype as { scrollIntoView?: unknown }).scrollIntoView;
   });
 });
