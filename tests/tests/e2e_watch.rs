@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 /// Seconds between two background refreshes of one account in this test.
 const INTERVAL: &str = "2";
 /// Long enough for several background rounds on a loaded machine.
-const ROUNDS: Duration = Duration::from_secs(12);
+const ROUNDS: Duration = Duration::from_secs(8);
 const PATIENTLY: Duration = Duration::from_secs(40);
 /// Ava's GitHub and Twitch links in the emulator's fixtures.
 const AVA_GITHUB: &str = "connections/github/4810245";
