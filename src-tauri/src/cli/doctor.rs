@@ -12,7 +12,7 @@ use linkcord_core::vault::{TokenRecord, Vault, VaultError};
 
 use linkcord_core::error_class::ErrorClass;
 
-use super::{Failure, context};
+use super::{Failure, context, output};
 
 /// The account id of the keychain probe: no Discord user has it (ids are timestamps).
 const PROBE_ACCOUNT: &str = "1";
@@ -38,10 +38,10 @@ pub async fn run() -> Result<(), Failure> {
     let mut blocking = None;
     for line in &lines {
         match line {
-            Line::Ok(text) => println!("ok       {text}"),
-            Line::Info(text) => println!("info     {text}"),
+            Line::Ok(text) => output::line(format_args!("ok       {text}")),
+            Line::Info(text) => output::line(format_args!("info     {text}")),
             Line::Problem(class, text) => {
-                println!("problem  {text}");
+                output::line(format_args!("problem  {text}"));
                 blocking.get_or_insert(*class);
             }
         }
