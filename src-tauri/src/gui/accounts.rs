@@ -86,7 +86,9 @@ pub async fn refresh<R: Runtime>(
     };
     state.live.set(&id, AccountStatus::Refreshing, None);
     let _ = publish(app).await;
-    let outcome = session.refresh_snapshot(&id).await;
+    // Recording: a sign-in found dead here is noted as `needs_sign_in` (and then notified),
+    // as when the background loop finds it.
+    let outcome = session.refresh_recording(&id).await.map(|r| r.snapshot);
     after_refresh(app, &session, &id, outcome.as_ref()).await
 }
 
