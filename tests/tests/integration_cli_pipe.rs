@@ -75,7 +75,7 @@ async fn a_closed_pipe_ends_every_printing_command_quietly() {
         );
     }
 
-    let commands: [&[&str]; 9] = [
+    let commands: [&[&str]; 11] = [
         &["accounts"],
         &["accounts", "--json"],
         &["changes"],
@@ -85,6 +85,8 @@ async fn a_closed_pipe_ends_every_printing_command_quietly() {
         &["guilds", "--json"],
         &["config", "get", "port"],
         &["token"],
+        &["completions", "bash"],
+        &["man"],
     ];
     for args in commands {
         into_closed_pipe(&h, args).await.expect(0);

@@ -15,7 +15,7 @@ use linkcord_core::accounts::{AccountIndex, INDEX_VERSION};
 use linkcord_core::config::Environment;
 
 use super::args::{Cli, Shell};
-use super::{ExitCode, Failure};
+use super::{ExitCode, Failure, output};
 
 /// The variable that turns a run of `linkcord` into a completion request. Not clap's default
 /// `COMPLETE`: a variable of that name exported for anything else would turn every run of
@@ -44,7 +44,7 @@ pub fn script(shell: Shell) -> Result<(), Failure> {
     let mut script = Vec::new();
     completer
         .write_registration(VAR, "linkcord", "linkcord", "linkcord", &mut script)
-        .and_then(|()| std::io::stdout().write_all(&script))
+        .and_then(|()| output::unless_closed(std::io::stdout().write_all(&script)))
         .map_err(|e| Failure::new(ExitCode::Other, format!("could not write the script: {e}")))
 }
 
@@ -58,7 +58,7 @@ pub fn man_page(dir: Option<&std::path::Path>) -> Result<(), Failure> {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut page)
-                .and_then(|()| std::io::stdout().write_all(&page))
+                .and_then(|()| output::unless_closed(std::io::stdout().write_all(&page)))
         }
     };
     written.map_err(|e| Failure::new(ExitCode::Other, format!("could not write the manual: {e}")))

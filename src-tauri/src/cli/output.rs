@@ -93,6 +93,15 @@ pub fn line(text: impl std::fmt::Display) {
     }
 }
 
+/// A whole write to stdout (a completion script, the manual page) whose reader went away
+/// counts as done, as for [`line`].
+pub fn unless_closed(written: std::io::Result<()>) -> std::io::Result<()> {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Whether a line could not be written for a reason other than a closed pipe, so a command
 /// that otherwise worked still exits with a failure.
 pub fn stdout_failed() -> bool {
