@@ -44,6 +44,16 @@ describe("the accounts screen", () => {
     expect(container.querySelector("#profile-email")?.textContent).toBe("sam@example.com");
   });
 
+  it("shows the account switched to from its top, wherever the last one was scrolled to", async () => {
+    const scrolled = vi.spyOn(window, "scrollTo").mockImplementation(() => {});
+    const { container } = await start(twoAccounts(), { switch_account: () => samActive() });
+    expect(scrolled).not.toHaveBeenCalled();
+    await fireEvent.click(accountButton(container, "200"));
+    await waitFor(() => expect(container.querySelector("#profile-display-name")?.textContent).toBe("Sam"));
+    expect(scrolled).toHaveBeenCalledWith({ top: 0 });
+    scrolled.mockRestore();
+  });
+
   it("says why a switch failed and stays on the current account", async () => {
     const { container } = await start(twoAccounts(), {
       switch_account: () => {
