@@ -3,6 +3,7 @@
 //! (`$XDG_DATA_HOME`, `~/.local/share`, where Tauri points WebKit by default), and nothing of
 //! Linkcord's in the cache folder.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use linkcord_tests::app::Sandbox;
@@ -76,6 +77,16 @@ async fn the_web_engine_writes_only_inside_the_data_dir() {
         cache_home.display()
     );
     let webview = sandbox.data_dir.path().join("webview");
+    let mode = std::fs::metadata(&webview)
+        .expect("the webview folder")
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o700,
+        "{} is open to others",
+        webview.display()
+    );
     let kept = files_under(&webview);
     assert!(
         !kept.is_empty(),

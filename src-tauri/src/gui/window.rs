@@ -50,6 +50,10 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
         .unwrap_or_default();
     let mut builder = WebviewWindowBuilder::from_config(app, &config)?;
     if let Some(dir) = webview_data_dir(app.state::<AppState>().env()) {
+        // Made here, owner-only like the rest of the data dir: WebKit would make it 0755.
+        if let Err(e) = linkcord_core::files::create_private_dir(&dir) {
+            tracing::warn!("could not create {}: {e}", dir.display());
+        }
         builder = builder.data_directory(dir);
     }
     builder.build()
