@@ -70,6 +70,29 @@ async fn wait_for_history(rig: &Rig, account: &str, kind: &str, subject: &str) {
     }
 }
 
+/// Revokes the account's grant at Discord, as any client holding its token could: its token
+/// comes from `linkcord token`.
+async fn revoke_sign_in(rig: &Rig, account: &str) {
+    let mut token = rig.sandbox.command(&["token", "--account", account]);
+    let token = tokio::task::spawn_blocking(move || token.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(token.status.success(), "{token:?}");
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
+    let client_id = linkcord_tests::emulator::DEFAULT_CLIENT_ID;
+    let revoked = reqwest::Client::new()
+        .post(format!(
+            "{}/api/oauth2/token/revoke",
+            rig.emulator().base_url()
+        ))
+        .form(&[("token", token.as_str()), ("client_id", client_id)])
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success());
+}
+
 fn summaries(list: &[Received]) -> Vec<String> {
     list.iter()
         .map(|n| format!("{}: {}", n.summary, n.body))
@@ -245,24 +268,7 @@ async fn a_revoked_link_is_notified_once_badged_and_shown_and_a_click_opens_its_
 
     // Dmitri's sign-in is revoked at Discord (his token, from `linkcord token`, revoked as any
     // client could): his next background refresh finds it dead, and that is notified.
-    let mut token = rig.sandbox.command(&["token", "--account", ids::DMITRI]);
-    let token = tokio::task::spawn_blocking(move || token.output())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(token.status.success(), "{token:?}");
-    let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
-    let client_id = linkcord_tests::emulator::DEFAULT_CLIENT_ID;
-    let revoked = reqwest::Client::new()
-        .post(format!(
-            "{}/api/oauth2/token/revoke",
-            rig.emulator().base_url()
-        ))
-        .form(&[("token", token.as_str()), ("client_id", client_id)])
-        .send()
-        .await
-        .unwrap();
-    assert!(revoked.status().is_success());
+    revoke_sign_in(&rig, ids::DMITRI).await;
     let received = notifications
         .wait_for(2, PATIENTLY)
         .await
@@ -310,5 +316,40 @@ async fn a_revoked_link_is_notified_once_badged_and_shown_and_a_click_opens_its_
         assert!(Instant::now() < deadline, "not saved: {saved}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // Background refresh off: Discord is not asked any more…
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = connection_reads(&rig).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        connection_reads(&rig).await,
+        before,
+        "background refresh is off"
+    );
+    // …but a refresh from the window that finds Ava's sign-in dead records it, and the loop
+    // notifies it.
+    revoke_sign_in(&rig, ids::AVA).await;
+    client
+        .find(fantoccini::Locator::XPath("//button[contains(., 'Back')]"))
+        .await
+        .expect("the Back button")
+        .click()
+        .await
+        .unwrap();
+    click(&client, "#refresh", "Refresh").await;
+    let received = notifications
+        .wait_for(3, PATIENTLY)
+        .await
+        .unwrap_or_else(|| {
+            panic!(
+                "no notification: {:?}",
+                summaries(&notifications.received())
+            )
+        });
+    assert!(
+        received[2].summary.contains(ava.display_name()) && received[2].summary.contains("Sign in"),
+        "{:?}",
+        received[2]
+    );
     drop(window);
 }

@@ -28,7 +28,8 @@ use time::OffsetDateTime;
 
 use super::{AppState, accounts, i18n, notify};
 
-/// Test-only: the interval in seconds, over the setting (README, environment variables).
+/// Test-only: the interval in seconds, over the setting's minutes (README, environment
+/// variables); `refresh-minutes 0` still turns background refresh off.
 pub const INTERVAL_VAR: &str = "LINKCORD_REFRESH_SECONDS";
 
 /// The longest the loop sleeps before looking at the clocks and the settings again.
@@ -76,13 +77,14 @@ impl Watcher {
         }
     }
 
-    /// The interval in force; `None` when background refresh is off.
+    /// The interval in force; `None` when background refresh is off (`refresh-minutes` 0,
+    /// which the test variable does not override).
     fn interval<R: Runtime>(&self, app: &AppHandle<R>) -> Option<Duration> {
-        if let Some(forced) = self.forced {
-            return Some(forced);
-        }
         let minutes = app.state::<AppState>().config.settings().refresh_minutes;
-        (minutes > 0).then(|| Duration::from_secs(u64::from(minutes) * 60))
+        (minutes > 0).then(|| {
+            self.forced
+                .unwrap_or(Duration::from_secs(u64::from(minutes) * 60))
+        })
     }
 
     /// One turn: follow the settings and the accounts, refresh whatever is due, notify what
@@ -90,7 +92,9 @@ impl Watcher {
     async fn turn<R: Runtime>(&mut self, app: &AppHandle<R>) -> Duration {
         adopt_saved_settings(app).await;
         let interval = self.interval(app);
-        let look_again = interval.map_or(LOOK_AGAIN, |i| LOOK_AGAIN.min(i / 2));
+        let look_again = interval
+            .or(self.forced)
+            .map_or(LOOK_AGAIN, |i| LOOK_AGAIN.min(i / 2));
         let Ok(session) = app.state::<AppState>().config.session().await else {
             return look_again;
         };
