@@ -304,6 +304,7 @@ async fn a_revoked_link_is_notified_once_badged_and_shown_and_a_click_opens_its_
     .select_by_value("0")
     .await
     .unwrap();
+    screenshot(&client, "watch-settings").await;
     let settings = rig.sandbox.data_dir.path().join("settings.json");
     let deadline = Instant::now() + PATIENTLY;
     loop {
