@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use linkcord_core::accounts::{AccountEntry, AccountIndex, AccountStatus as IndexStatus};
 use linkcord_core::config::Endpoints;
-use linkcord_core::discord::{User, UserId, cdn};
+use linkcord_core::discord::{UserId, cdn};
 use linkcord_core::session::{CachedSnapshot, Session, SessionError};
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -89,23 +89,19 @@ pub async fn refresh<R: Runtime>(
     // Recording: a sign-in found dead here is noted as `needs_sign_in` (and then notified),
     // as when the background loop finds it.
     let outcome = session.refresh_recording(&id).await.map(|r| r.snapshot);
-    after_refresh(app, &session, &id, outcome.as_ref()).await
+    after_refresh(app, &id, outcome.as_ref()).await
 }
 
 /// What every refresh of `id` ends with, the window's and the background schedule's alike:
-/// the live status (and the reason of a failure), the index's names kept in step, and a new
-/// view published.
+/// the live status (and the reason of a failure) and a new view published. (The session has
+/// already brought any rename into the index.)
 pub async fn after_refresh<R: Runtime>(
     app: &AppHandle<R>,
-    session: &Session,
     id: &UserId,
     outcome: Result<&CachedSnapshot, &SessionError>,
 ) -> Result<AccountsView, CommandError> {
     let (status, error) = match outcome {
-        Ok(fresh) => {
-            remember_user(session, &fresh.snapshot.user);
-            (AccountStatus::Ok, None)
-        }
+        Ok(_) => (AccountStatus::Ok, None),
         Err(e) => (status_after(e), Some(errors::command_error(e).message)),
     };
     app.state::<AppState>().live.set(id, status, error);
@@ -246,22 +242,6 @@ fn active(
         status: status_of(state, entry),
         last_error: state.live.get(&entry.id).and_then(|l| l.last_error),
     })
-}
-
-/// Keeps the index's names and image hashes in step with a fresh `/users/@me`, so the next
-/// view (built from the index) shows them. Written only when something changed.
-fn remember_user(session: &Session, user: &User) {
-    let store = session.account_store();
-    let current = store
-        .load()
-        .ok()
-        .and_then(|l| l.index.get(&user.id).cloned());
-    if current.is_some_and(|entry| !entry.shows(user)) {
-        let now = time::OffsetDateTime::now_utc();
-        if let Err(e) = store.update(|index| index.remember_user(user, now)) {
-            tracing::warn!("could not note the new name or picture of {}: {e}", user.id);
-        }
-    }
 }
 
 /// The index says whether the tokens work; the live state adds refreshing and offline.

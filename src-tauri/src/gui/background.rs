@@ -226,7 +226,7 @@ async fn adopt_saved_settings<R: Runtime>(app: &AppHandle<R>) {
 async fn refresh<R: Runtime>(app: &AppHandle<R>, session: &Session, id: &UserId) -> Outcome {
     let result = session.refresh_recording(id).await;
     let snapshot = result.as_ref().map(|r| &r.snapshot);
-    let _ = accounts::after_refresh(app, session, id, snapshot).await;
+    let _ = accounts::after_refresh(app, id, snapshot).await;
     match result {
         Ok(_) => Outcome::Done,
         Err(e) => outcome_of(&e),
