@@ -256,7 +256,8 @@ const fr: Record<Key, string> = {
   signInWithDiscord: "Se connecter avec Discord",
   signInAgain: "Se reconnecter",
   filterAccounts: "Filtrer les comptes",
-  accountFilterPlaceholder: "Nom, nom d’utilisateur ou identifiant",
+  // "identifiant" would be cut off in the sidebar's field; the quick switch has the room.
+  accountFilterPlaceholder: "Nom, nom d’utilisateur ou ID",
   accountsShown: "{shown} sur {total} comptes",
   noAccountMatch: "Aucun compte ne correspond à « {name} ».",
   clearFilter: "Effacer le filtre",

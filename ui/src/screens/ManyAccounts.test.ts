@@ -123,7 +123,7 @@ describe("the account filter", () => {
   it("speaks French", async () => {
     const { container } = await start(manyAccounts(25), "fr");
     const field = screen.getByRole("searchbox", { name: "Filtrer les comptes" }) as HTMLInputElement;
-    expect(field.placeholder).toBe("Nom, nom d’utilisateur ou identifiant");
+    expect(field.placeholder).toBe("Nom, nom d’utilisateur ou ID");
     await typeInto(field, "ava");
     expect(document.querySelector("#account-filter-count")?.textContent).toContain("2 sur 25 comptes");
     await typeInto(field, "personne");
