@@ -4,6 +4,7 @@
 
 use linkcord_core::config::{RedirectMode, Settings};
 use linkcord_core::discord::{SnapshotView, UserId};
+use linkcord_core::secret::ClientSecret;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -113,29 +114,17 @@ pub enum Screen {
 }
 
 /// What the setup screen saves. Its `Debug` never prints the client secret.
-#[derive(Clone, Deserialize, TS)]
+#[derive(Clone, Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SetupInput {
     pub client_id: String,
     /// Only for a confidential client. `None` keeps what is stored; an empty string removes
-    /// it. Stored in the keychain, never in a file, and never sent back to the window.
-    pub client_secret: Option<String>,
+    /// it. Stored in the keychain, never in a file, and never sent back to the window. Held
+    /// as a `ClientSecret` from the moment it arrives, so no log line can print it.
+    #[ts(type = "string | null")]
+    pub client_secret: Option<ClientSecret>,
     pub redirect: RedirectMode,
     pub port: u16,
-}
-
-impl std::fmt::Debug for SetupInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SetupInput")
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
-            .field("redirect", &self.redirect)
-            .field("port", &self.port)
-            .finish()
-    }
 }
 
 /// What the setup screen shows while the user types.

@@ -4,6 +4,7 @@
 
 use linkcord_core::config::{NotifySettings, Settings, SettingsKey};
 use linkcord_core::discord::UserId;
+use linkcord_core::secret::ClientSecret;
 use linkcord_core::session::SessionError;
 use tauri::{AppHandle, State};
 
@@ -30,7 +31,7 @@ pub fn take_notices(state: State<'_, AppState>) -> Vec<Notice> {
 pub fn preview_setup(state: State<'_, AppState>, input: SetupInput) -> SetupPreview {
     match apply(&state, &input) {
         Ok(settings) => SetupPreview {
-            redirect_uri: settings.redirect_uri(),
+            redirect_uri: state.config.env.in_force(&settings).redirect_uri(),
             problem: None,
         },
         Err(e) => SetupPreview {
@@ -49,7 +50,7 @@ pub async fn save_setup(
     input: SetupInput,
 ) -> Result<AppView, CommandError> {
     let settings = apply(&state, &input)?;
-    if let Some(secret) = input.client_secret.as_deref() {
+    if let Some(secret) = &input.client_secret {
         store_secret(&state, secret).await?;
     }
     state.config.replace_settings(settings).await?;
@@ -177,14 +178,14 @@ fn apply(state: &AppState, input: &SetupInput) -> Result<Settings, CommandError>
     Ok(settings)
 }
 
-async fn store_secret(state: &AppState, secret: &str) -> Result<(), CommandError> {
+async fn store_secret(state: &AppState, secret: &ClientSecret) -> Result<(), CommandError> {
     let session = state.config.session().await?;
     let vault = session.vault();
-    let result = match secret.trim() {
+    let result = match secret.secret().trim() {
         "" => vault.delete_client_secret().await,
         s => {
             vault
-                .set_client_secret(&linkcord_core::secret::ClientSecret::new(s.to_owned()))
+                .set_client_secret(&ClientSecret::new(s.to_owned()))
                 .await
         }
     };
@@ -193,7 +194,9 @@ async fn store_secret(state: &AppState, secret: &str) -> Result<(), CommandError
 
 async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError> {
     let mut settings = state.config.settings();
-    settings.client_id = state.config.client_id();
+    let in_force = state.config.env.in_force(&settings);
+    // The setup screen shows the client id sign-in will use, which the environment may set.
+    settings.client_id = in_force.client_id_text.clone();
     let screen = if settings.client_id.is_some() {
         Screen::Accounts
     } else {
@@ -213,7 +216,7 @@ async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError
     };
     Ok(AppView {
         screen,
-        redirect_uri: settings.redirect_uri(),
+        redirect_uri: in_force.redirect_uri(),
         settings,
         accounts,
         start_at_login,

@@ -7,6 +7,7 @@ import type { RedirectMode } from "./RedirectMode";
 export type SetupInput = { clientId: string, 
 /**
  * Only for a confidential client. `None` keeps what is stored; an empty string removes
- * it. Stored in the keychain, never in a file, and never sent back to the window.
+ * it. Stored in the keychain, never in a file, and never sent back to the window. Held
+ * as a `ClientSecret` from the moment it arrives, so no log line can print it.
  */
 clientSecret: string | null, redirect: RedirectMode, port: number, };
