@@ -1,10 +1,8 @@
 //! The control endpoints that change a fixture user while the emulator runs: what a test
 //! changes there is what the REST API answers next, over real HTTP.
 
-mod emulator_support;
-
-use emulator_support::*;
 use linkcord_tests::emulator::ids;
+use linkcord_tests::emulator_client::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

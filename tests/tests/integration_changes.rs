@@ -2,12 +2,10 @@
 //! real Secret Service. Every kind of change is made through the emulator's control endpoints,
 //! then checked in the history file (content, mode 0600, no token) and in the CLI's JSON.
 
-mod cli_support;
-
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 
-use cli_support::{Harness, Out};
+use linkcord_tests::cli::{Harness, Out};
 use linkcord_tests::emulator::ids;
 use reqwest::Method;
 use serde_json::{Value, json};
