@@ -346,7 +346,7 @@ impl Session {
                 (entry, new_account)
             })
             .await?;
-        self.cache_snapshot(&user.id, &snapshot, now);
+        self.cache_snapshot(&user.id, &snapshot, now).await;
         Ok(SignedIn {
             account,
             new_account,

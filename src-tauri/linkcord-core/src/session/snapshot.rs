@@ -10,7 +10,7 @@
 use time::OffsetDateTime;
 
 use super::{Session, SessionError};
-use crate::accounts::{AccountEntry, CachedSnapshot};
+use crate::accounts::{AccountEntry, AccountStore, CachedSnapshot};
 use crate::discord::{DiscordError, Snapshot, SnapshotView, User, UserId, UserView};
 
 /// What [`Session::snapshot`] found: the data, and whether it is fresh.
@@ -68,7 +68,7 @@ impl Session {
             other => other?,
         };
         let fetched_at = OffsetDateTime::now_utc();
-        self.cache_snapshot(account, &snapshot, fetched_at);
+        self.cache_snapshot(account, &snapshot, fetched_at).await;
         self.remember_user(&snapshot.user, fetched_at).await;
         Ok(CachedSnapshot {
             snapshot,
@@ -114,18 +114,33 @@ impl Session {
 
     /// The one place where a snapshot fresh from Discord replaces the cached one (after a
     /// refresh and after a sign-in). A cache that cannot be written is logged, not fatal: the
-    /// fresh data is still shown.
-    pub(super) fn cache_snapshot(&self, account: &UserId, snapshot: &Snapshot, at: OffsetDateTime) {
-        // What changed since the cached snapshot is recorded around this write (issue 12).
-        let recording = crate::changes::Recording::begin(self.account_store(), account, || {
-            self.cached_snapshot(account)
-                .ok()
-                .flatten()
-                .map(|c| c.snapshot)
-        });
-        if let Err(e) = self.account_store().write_snapshot(account, snapshot, at) {
-            tracing::warn!("could not cache the snapshot of account {account}: {e}");
+    /// fresh data is still shown. The history and cache locks are file locks whose wait
+    /// blocks, so the write runs on a blocking thread, never on the async runtime's own.
+    pub(super) async fn cache_snapshot(
+        &self,
+        account: &UserId,
+        snapshot: &Snapshot,
+        at: OffsetDateTime,
+    ) {
+        let store = self.account_store().clone();
+        let (account, snapshot) = (account.clone(), snapshot.clone());
+        let written =
+            tokio::task::spawn_blocking(move || replace_cached(&store, &account, &snapshot, at));
+        if let Err(e) = written.await {
+            tracing::warn!("the cache write stopped before it finished: {e}");
         }
-        recording.finish(snapshot, at);
     }
+}
+
+/// Writes `snapshot` as `account`'s cache and records what changed since the one it replaces
+/// (issue 12): the old snapshot is read under the history lock, then the cache is written.
+fn replace_cached(store: &AccountStore, account: &UserId, snapshot: &Snapshot, at: OffsetDateTime) {
+    let recording = crate::changes::Recording::begin(store, account, || {
+        let (cache, _) = store.read_cache(account).ok()?;
+        cache.and_then(|c| c.snapshot()).map(|c| c.snapshot)
+    });
+    if let Err(e) = store.write_snapshot(account, snapshot, at) {
+        tracing::warn!("could not cache the snapshot of account {account}: {e}");
+    }
+    recording.finish(snapshot, at);
 }
