@@ -12,9 +12,8 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use linkcord_tests::a11y;
-use linkcord_tests::app::Sandbox;
-use linkcord_tests::emulator::{Emulator, RunningEmulator};
-use linkcord_tests::seed::{ManyUsers, SeedUser, sign_in_all};
+use linkcord_tests::rig::Rig;
+use linkcord_tests::seed::{ManyUsers, SeedUser};
 use linkcord_tests::webdriver::{self, Driver, click, screenshot, wait_for, wait_for_text};
 
 const ACCOUNTS: usize = 25;
@@ -22,30 +21,24 @@ const ACCOUNTS: usize = 25;
 /// 25 generated users signed in for real; the last one signed in is the active one.
 struct Seeded {
     users: ManyUsers,
-    sandbox: Sandbox,
-    emulator: RunningEmulator,
+    rig: Rig,
 }
 
 async fn seeded(dark: bool, french: bool) -> Seeded {
     let users = ManyUsers::generate(ACCOUNTS);
-    let emulator = Emulator::start(users.emulator_config()).await.unwrap();
-    let mut sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_any_loopback_port();
+    let mut rig = Rig::builder()
+        .emulator(users.emulator_config())
+        .signed_in(&users.ids());
     if dark {
         // How WebKitGTK is told the system is dark (see e2e_a11y).
-        sandbox = sandbox.with_env("GTK_THEME", "Adwaita:dark");
+        rig = rig.env("GTK_THEME", "Adwaita:dark");
     }
     if french {
-        sandbox = sandbox
-            .with_env("LANG", "fr_FR.UTF-8")
-            .with_env("LC_ALL", "fr_FR.UTF-8");
+        rig = rig.env("LANG", "fr_FR.UTF-8").env("LC_ALL", "fr_FR.UTF-8");
     }
-    sign_in_all(&sandbox, &users.ids()).await.unwrap();
     Seeded {
         users,
-        sandbox,
-        emulator,
+        rig: rig.start().await,
     }
 }
 
@@ -61,6 +54,7 @@ impl Seeded {
     /// `linkcord accounts --json`: what the command line reads from the data directory.
     fn accounts(&self) -> serde_json::Value {
         let out = self
+            .rig
             .sandbox
             .command(&["accounts", "--json"])
             .output()
@@ -85,14 +79,14 @@ impl Seeded {
         // Through tokio: the emulator answers on this test's own runtime, which a blocking
         // wait would stall.
         let run =
-            |args: &[&str]| tokio::process::Command::from(self.sandbox.command(args)).output();
+            |args: &[&str]| tokio::process::Command::from(self.rig.sandbox.command(args)).output();
         let out = run(&["token", "--account", &user.id]).await.unwrap();
         assert!(out.status.success(), "linkcord token");
         let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-        let url = format!("{}/api/oauth2/token/revoke", self.emulator.base_url());
+        let url = format!("{}/api/oauth2/token/revoke", self.rig.emulator().base_url());
         let form = [
             ("token", token.as_str()),
-            ("client_id", self.emulator.client_id()),
+            ("client_id", self.rig.emulator().client_id()),
         ];
         let reply = reqwest::Client::new()
             .post(url)
@@ -120,6 +114,7 @@ impl Seeded {
     /// Makes `user` the active account from the command line.
     fn switch_to(&self, user: &SeedUser) {
         let status = self
+            .rig
             .sandbox
             .command(&["--quiet", "switch", &user.id])
             .status()
@@ -273,7 +268,7 @@ async fn filter_quick_switch_and_number_shortcuts() {
     }
     let seeded = seeded(false, false).await;
     let all = seeded.ids(&seeded.users.users().iter().collect::<Vec<_>>());
-    let driver = Driver::start(&seeded.sandbox);
+    let driver = Driver::start(&seeded.rig.sandbox);
     let client = driver.launch(&[]).await;
     let last = seeded.user(ACCOUNTS - 1);
     wait_for_text(&client, "#profile-display-name", &last.display_name).await;
@@ -421,7 +416,7 @@ async fn dark_french_filter_and_quick_switch() {
     let refused = seeded.user(ACCOUNTS - 2);
     seeded.revoke(refused).await;
     seeded.switch_to(active);
-    let driver = Driver::start(&seeded.sandbox);
+    let driver = Driver::start(&seeded.rig.sandbox);
     let client = driver.launch(&[]).await;
     wait_for_text(&client, "#profile-display-name", &active.display_name).await;
     let seen = client

@@ -1,6 +1,6 @@
 //! The tray menu with many accounts, read and clicked over D-Bus as a Linux panel does
 //! (`linkcord_tests::tray`): fifteen accounts signed in for real against the Discord emulator
-//! (`linkcord_tests::seed`), then the real app started in the tray alone.
+//! (`linkcord_tests::rig`, `linkcord_tests::seed`), then the real app started in the tray alone.
 //!
 //! What a person with many accounts depends on: the menu stays one screen high (ten accounts,
 //! the rest under "More accounts"), the active account is always on the top level even when
@@ -12,8 +12,8 @@ use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use linkcord_tests::app::Sandbox;
-use linkcord_tests::emulator::Emulator;
-use linkcord_tests::seed::{self, ManyUsers, SeedUser};
+use linkcord_tests::rig::Rig;
+use linkcord_tests::seed::{ManyUsers, SeedUser};
 use linkcord_tests::tray::{MenuEntry, Shell, describe};
 use linkcord_tests::webdriver;
 
@@ -35,16 +35,17 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
         .await
         .expect("own org.kde.StatusNotifierWatcher on the session bus (run under dbus)");
     let many = ManyUsers::generate(ACCOUNTS);
-    let emulator = Emulator::start(many.emulator_config()).await.unwrap();
-    let sandbox = Sandbox::new()
-        .with_emulator(&emulator.base_url())
-        .with_any_loopback_port();
     // Signed in one after the other: the first is the least recently used.
-    seed::sign_in_all(&sandbox, &many.ids()).await.unwrap();
+    let rig = Rig::builder()
+        .emulator(many.emulator_config())
+        .signed_in(&many.ids())
+        .start()
+        .await;
+    let sandbox = &rig.sandbox;
     let users = many.users();
     // Made active without being used (as an index from an older version, or edited by
     // hand, would have it): the least recently used account is the active one.
-    set_active_in_index(&sandbox, &users[0].id);
+    set_active_in_index(sandbox, &users[0].id);
 
     let _app = AppProcess(
         sandbox
@@ -112,7 +113,8 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
     // Every picture a switch would show is already in the image cache: each account's avatar
     // in the switchers and on its profile (one default avatar, which has no size, when it has
     // none) and its banner. Without the prefetch only the tray's own icon would be there.
-    let expected: usize = emulator
+    let expected: usize = rig
+        .emulator()
         .fixtures()
         .users()
         .iter()
@@ -132,13 +134,13 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
     let entry = more.children.iter().find(|e| names(e, target)).unwrap();
     item.click(entry.id).await.expect("click in More accounts");
     let switched = wait_until(PATIENTLY, || {
-        active_in_index(&sandbox).as_deref() == Some(&target.id)
+        active_in_index(sandbox).as_deref() == Some(&target.id)
     })
     .await;
     assert!(
         switched,
         "accounts.json still names {:?} active",
-        active_in_index(&sandbox)
+        active_in_index(sandbox)
     );
     let (menu, ok) = item
         .wait_for_menu(PATIENTLY, |m| {
@@ -157,7 +159,6 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
         "{}",
         describe(&more.children)
     );
-    drop(emulator);
 }
 
 /// The menu's "More accounts" submenu, if it has one.
