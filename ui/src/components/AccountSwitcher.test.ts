@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, waitFor } from "@testing-library/svelte";
 import { translator } from "../lib/i18n";
 import type { ListedAccount } from "../lib/reuse";
 import AccountSwitcher from "./AccountSwitcher.svelte";
@@ -9,8 +9,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function accounts(active: number): ListedAccount[] {
-  return Array.from({ length: 8 }, (_, i) => ({
+function accounts(active: number, count = 8): ListedAccount[] {
+  return Array.from({ length: count }, (_, i) => ({
     id: String(1000 + i),
     username: `user${i}`,
     displayName: `User ${i}`,
@@ -45,5 +45,21 @@ describe("the account list", () => {
     await fireEvent.input(filter, { target: { value: "" } });
     expect(scrolled).toEqual(["1000", "1007", "1007"]);
     delete (HTMLElement.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+  });
+
+  it("builds the rows that can be in view first and every other row right after the first paint", async () => {
+    const props = { accounts: accounts(40, 60), switching: null, activeDataTime: null, t: translator("en"), onswitch: () => {}, onsignin: () => {} };
+    const { container } = render(AccountSwitcher, props);
+    const built = () => Array.from(container.querySelectorAll<HTMLElement>("#account-list [data-account-id]")).map((b) => Number(b.dataset.accountId) - 1000);
+    // The window is 768 px high here: 17 rows from the top, and the 17 leading up to the active one (40).
+    const first = built();
+    expect(first).toEqual([...Array.from({ length: 17 }, (_, i) => i), ...Array.from({ length: 17 }, (_, i) => 24 + i)]);
+    const standIns = container.querySelectorAll("#account-list li.pending");
+    expect(standIns).toHaveLength(60 - first.length);
+    standIns.forEach((li) => expect(li.getAttribute("aria-hidden")).toBe("true"));
+    // Then all of them, in the list's order.
+    await waitFor(() => expect(built()).toHaveLength(60));
+    expect(built()).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(container.querySelector("#account-list li.pending")).toBeNull();
   });
 });

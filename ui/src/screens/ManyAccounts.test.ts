@@ -25,6 +25,8 @@ async function start(accounts: AccountsView, language = "en") {
   });
   const result = render(App);
   await screen.findByRole("navigation", { name: language === "fr" ? "Comptes" : "Accounts" });
+  // Rows out of view are built right after the first paint.
+  await waitFor(() => expect(document.querySelector("#account-list .pending")).toBeNull());
   return { calls, ...result };
 }
 
