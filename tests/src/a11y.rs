@@ -57,6 +57,19 @@ fn axe_path() -> PathBuf {
     workspace_root().join("ui/node_modules/axe-core/axe.min.js")
 }
 
+/// The language and colour scheme the page is really in, as `{"lang": "en"|"fr", "dark": bool}`:
+/// an audit is only worth as much as the look it ran in, so suites check this first.
+pub async fn look(client: &Client) -> serde_json::Value {
+    client
+        .execute(
+            "return { lang: document.documentElement.lang, \
+                      dark: matchMedia('(prefers-color-scheme: dark)').matches };",
+            vec![],
+        )
+        .await
+        .expect("read the page's language and colour scheme")
+}
+
 /// Runs axe-core over the whole page as it is now and returns every violation.
 pub async fn audit(client: &Client) -> Vec<Violation> {
     let path = axe_path();

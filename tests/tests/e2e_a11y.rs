@@ -78,14 +78,7 @@ async fn tour(look: Look, user_id: &str) {
 
     wait_for(&client, "main[data-screen='setup']", "the setup screen").await;
     // The audit is only worth as much as the look it ran in.
-    let seen = client
-        .execute(
-            "return { lang: document.documentElement.lang, \
-                      dark: matchMedia('(prefers-color-scheme: dark)').matches };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let seen = a11y::look(&client).await;
     let lang = if look.french { "fr" } else { "en" };
     assert_eq!(
         seen,

@@ -419,14 +419,7 @@ async fn dark_french_filter_and_quick_switch() {
     let driver = Driver::start(&seeded.rig.sandbox);
     let client = driver.launch(&[]).await;
     wait_for_text(&client, "#profile-display-name", &active.display_name).await;
-    let seen = client
-        .execute(
-            "return { lang: document.documentElement.lang, \
-                      dark: matchMedia('(prefers-color-scheme: dark)').matches };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let seen = a11y::look(&client).await;
     assert_eq!(seen, serde_json::json!({ "lang": "fr", "dark": true }));
 
     let several = seeded.matching("ro");
