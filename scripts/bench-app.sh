@@ -12,21 +12,4 @@
 # Needs what the end-to-end tests need (Xvfb, tauri-driver, WebKitWebDriver, gnome-keyring;
 # `scripts/setup.sh --for-tests` installs them). CARGO_TARGET_DIR is honoured.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-cd "$ROOT"
-
-# The binary embeds ui/dist, so the UI is built first.
-(cd ui && npm run --silent build)
-cargo build --release -p linkcord
-cargo build --release -p linkcord-tests --bin bench-app --bin discord-emulator
-
-# The benchmark measures whatever LINKCORD_BIN names; here, the release build just made,
-# copied aside first so that a build started meanwhile (a shared target dir) cannot replace
-# the binaries under test half-way through the run.
-BIN_DIR="$(mktemp -d)"
-trap 'rm -rf "$BIN_DIR"' EXIT
-cp "$TARGET/release/linkcord" "$TARGET/release/linkcord-app" "$TARGET/release/bench-app" "$BIN_DIR/"
-export LINKCORD_BIN="$BIN_DIR/linkcord"
-xvfb-run -a -s "-screen 0 1280x800x24" \
-  "$ROOT/scripts/with-secret-service.sh" "$BIN_DIR/bench-app" "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/bench-release.sh" bench-app "$@"
