@@ -3,8 +3,25 @@
 //! life has nothing to do with the sign-in's.
 
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
 use url::Url;
+
+/// Variables this process set in its own environment for itself alone (the app's drawing
+/// choices), which the browser must not inherit.
+static NOT_FOR_THE_BROWSER: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+
+/// Keeps the variable `name` out of the browser's environment: for a variable the process
+/// set for its own libraries (GTK, WebKit), which would change how a browser started from
+/// here draws.
+pub fn keep_from_browser(name: &'static str) {
+    let mut names = NOT_FOR_THE_BROWSER
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if !names.contains(&name) {
+        names.push(name);
+    }
+}
 
 /// Opens a URL in a browser; the error says why it could not.
 pub type Opener = Box<dyn Fn(&Url) -> Result<(), String> + Send + Sync>;
@@ -50,10 +67,18 @@ impl BrowserLaunch {
 /// secret: the binaries take it out of the environment at start, and this holds for any
 /// other caller of the library too.
 fn spawn(program: &str, args: &[&str], url: &Url) -> Result<(), String> {
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    command.env_remove(crate::config::CLIENT_SECRET_VAR);
+    for name in NOT_FOR_THE_BROWSER
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+    {
+        command.env_remove(name);
+    }
+    let mut child = command
         .args(args)
         .arg(url.as_str())
-        .env_remove(crate::config::CLIENT_SECRET_VAR)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -76,4 +101,45 @@ fn system(url: &Url) -> Result<(), String> {
 #[cfg(not(any(target_os = "macos", target_os = "windows")))]
 fn system(url: &Url) -> Result<(), String> {
     spawn("xdg-open", &[], url)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    /// A browser that writes its environment beside itself, then the environment it wrote.
+    fn environment_seen_by_a_browser() -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let browser = dir.path().join("browser");
+        std::fs::write(&browser, "#!/bin/sh\nenv > \"$(dirname \"$0\")/env.tmp\"\nmv \"$(dirname \"$0\")/env.tmp\" \"$(dirname \"$0\")/env\"\n").unwrap();
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let url = Url::parse("https://discord.com/oauth2/authorize").unwrap();
+        spawn(browser.to_str().unwrap(), &[], &url).unwrap();
+        let written = dir.path().join("env");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !written.exists() {
+            assert!(Instant::now() < deadline, "the browser never ran");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::fs::read_to_string(written).unwrap()
+    }
+
+    #[test]
+    fn the_browser_does_not_inherit_what_the_app_set_for_itself() {
+        // HOME stands for a variable the app set: the test process has it, and so does a
+        // browser it starts, until it is kept from the browser.
+        let has = |env: &str, name: &str| env.lines().any(|l| l.starts_with(&format!("{name}=")));
+        assert!(has(&environment_seen_by_a_browser(), "HOME"));
+        keep_from_browser("HOME");
+        let seen = environment_seen_by_a_browser();
+        NOT_FOR_THE_BROWSER.lock().unwrap().retain(|n| *n != "HOME");
+        assert!(!has(&seen, "HOME"), "{seen}");
+        assert!(
+            has(&seen, "PATH"),
+            "the rest of the environment is kept: {seen}"
+        );
+    }
 }
