@@ -17,7 +17,10 @@ use crate::models::{
 /// Everything the window needs to draw itself, from local data only.
 #[tauri::command]
 pub async fn app_view(app: AppHandle, state: State<'_, AppState>) -> Result<AppView, CommandError> {
-    view(&app, &state).await
+    super::startup::reached("app view asked");
+    let view = view(&app, &state).await;
+    super::startup::reached("app view answered");
+    view
 }
 
 /// The notices waiting for the window, oldest first.

@@ -24,6 +24,7 @@ mod publisher;
 mod session;
 mod signin;
 mod signin_slot;
+mod startup;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -48,6 +49,7 @@ fn start_background_work<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
         let published = accounts::publish(&handle).await;
+        startup::reached("first accounts view published");
         // Only after the first view: nothing is added to the start path.
         prefetch::follow(&handle);
         background::spawn(&handle);
@@ -62,6 +64,7 @@ fn start_background_work<R: Runtime>(app: &AppHandle<R>) {
 
 /// Starts the app and returns its exit code once it quits.
 pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
+    startup::begin();
     webkit::choose_drawing_mode();
     let env = match Environment::from_env() {
         Ok(env) => env,
@@ -77,6 +80,7 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             return ExitCode::Other.code();
         }
     };
+    startup::reached("settings loaded");
     let app = tauri::Builder::default()
         // Registered first, so a second launch is forwarded before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
@@ -114,7 +118,11 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             commands::set_watching
         ])
         .setup(move |app| {
+            startup::reached("tauri set up");
             let handle = app.handle();
+            // The window first (hidden): its web process loads the page while the tray is made.
+            window::ensure(handle);
+            startup::reached("window built");
             let tray_ok = match tray::create(handle) {
                 Ok(()) => true,
                 Err(e) => {
@@ -123,6 +131,7 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
                 }
             };
             handle.state::<AppState>().set_tray_available(tray_ok);
+            startup::reached("tray created");
             window::follow_accounts(handle);
             notify::on_click(handle);
             os_links::listen(handle);
@@ -131,12 +140,12 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
                 actions::perform(handle, Action::Link(link.clone()));
             }
             start_background_work(handle);
-            // The window is created hidden (tauri.conf.json) so a start at login never
-            // flashes it; show it unless asked to stay in the tray, or when there is no tray.
-            window::ensure(handle);
+            // The window was built hidden so a start at login never flashes it; show it
+            // unless asked to stay in the tray, or when there is no tray.
             if !hidden || !tray_ok {
                 window::show(handle);
             }
+            startup::reached("window shown");
             Ok(())
         })
         .build(tauri::generate_context!());
