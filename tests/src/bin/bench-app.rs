@@ -33,7 +33,8 @@
 //!
 //! Run it with `scripts/bench-app.sh`, which builds the release binary and runs this under
 //! Xvfb and a private Secret Service. It exits 0 whatever the numbers are, and non-zero only
-//! when it could not measure. `--memory-only` skips the cold starts and the CLI baseline.
+//! when it could not measure. `--memory-only` skips the cold starts and the CLI baseline;
+//! `--starts-only` measures the cold starts with Discord reachable and nothing else.
 
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
@@ -84,6 +85,11 @@ async fn run() -> Result<()> {
     sign_in_two_accounts(&sandbox).await?;
     if std::env::args().any(|a| a == "--memory-only") {
         return idle_memory_and_switches(&sandbox, &bin).await.map(drop);
+    }
+    if std::env::args().any(|a| a == "--starts-only") {
+        let runs = cold_starts(&sandbox, &bin).await?;
+        print_cold_starts("Cold start, Discord reachable", &runs);
+        return Ok(());
     }
 
     let online = cold_starts(&sandbox, &bin).await?;
@@ -332,6 +338,10 @@ struct ColdStart {
     /// The page's time origin (its navigation start) to the profile in the page: the part
     /// spent in the web page, the rest of `process_to_render` being native start-up.
     page_to_render: f64,
+    /// Within the page: its time origin to the script's first line (`main.ts`), and to the
+    /// app view's answer (`App.svelte`); NaN when the page has no such mark.
+    page_to_script: f64,
+    page_to_app_view: f64,
 }
 
 async fn cold_starts(sandbox: &Sandbox, bin: &Path) -> Result<Vec<ColdStart>> {
@@ -361,6 +371,8 @@ async fn cold_start(sandbox: &Sandbox, bin: &Path) -> Result<ColdStart> {
         process_to_render: rendered.at - started,
         launch_to_process: started - before,
         page_to_render: rendered.after_page_start,
+        page_to_script: rendered.script,
+        page_to_app_view: rendered.app_view,
     })
 }
 
@@ -370,6 +382,9 @@ struct Rendered {
     at: f64,
     /// Milliseconds after the page's time origin.
     after_page_start: f64,
+    /// The page's marks `linkcord:script` and `linkcord:app-view`, in the same milliseconds.
+    script: f64,
+    app_view: f64,
 }
 
 /// Reads the render stamp. Polls, since WebDriver may connect before or after the render.
@@ -377,7 +392,10 @@ async fn render_time(client: &Client) -> Result<Rendered> {
     let script = r#"
         const mark = document.documentElement.dataset.profileRenderedAt;
         const origin = performance.timeOrigin || performance.timing.navigationStart;
-        return mark === undefined ? null : [origin, Number(mark)];
+        const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+        return mark === undefined
+            ? null
+            : [origin, Number(mark), at("linkcord:script"), at("linkcord:app-view")];
     "#;
     let deadline = Instant::now() + RENDER_TIMEOUT;
     while Instant::now() < deadline {
@@ -390,6 +408,8 @@ async fn render_time(client: &Client) -> Result<Rendered> {
             return Ok(Rendered {
                 at: origin + mark,
                 after_page_start: mark,
+                script: part(2).unwrap_or(f64::NAN),
+                app_view: part(3).unwrap_or(f64::NAN),
             });
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -400,24 +420,37 @@ async fn render_time(client: &Client) -> Result<Rendered> {
 fn print_cold_starts(title: &str, runs: &[ColdStart]) {
     println!();
     println!("{title}, {} runs, ms:", runs.len());
-    println!("  run  launch->render  process->render  launch->process  page->render");
+    println!(
+        "  run  launch->render  process->render  launch->process  page->render  page->script  page->app view"
+    );
+    let row = |label: &str, values: [f64; 6]| {
+        let [a, b, c, d, e, f] = values;
+        println!("  {label:>3}  {a:>14.1}  {b:>15.1}  {c:>15.1}  {d:>12.1}  {e:>12.1}  {f:>14.1}");
+    };
     for (i, run) in runs.iter().enumerate() {
-        println!(
-            "  {:>3}  {:>14.1}  {:>15.1}  {:>15.1}  {:>12.1}",
-            i + 1,
-            run.launch_to_render,
-            run.process_to_render,
-            run.launch_to_process,
-            run.page_to_render
+        row(
+            &(i + 1).to_string(),
+            [
+                run.launch_to_render,
+                run.process_to_render,
+                run.launch_to_process,
+                run.page_to_render,
+                run.page_to_script,
+                run.page_to_app_view,
+            ],
         );
     }
-    let column = |f: fn(&ColdStart) -> f64| runs.iter().map(f).collect::<Vec<_>>();
-    println!(
-        "  med  {:>14.1}  {:>15.1}  {:>15.1}  {:>12.1}",
-        median(column(|r| r.launch_to_render)),
-        median(column(|r| r.process_to_render)),
-        median(column(|r| r.launch_to_process)),
-        median(column(|r| r.page_to_render))
+    let column = |f: fn(&ColdStart) -> f64| median(runs.iter().map(f).collect());
+    row(
+        "med",
+        [
+            column(|r| r.launch_to_render),
+            column(|r| r.process_to_render),
+            column(|r| r.launch_to_process),
+            column(|r| r.page_to_render),
+            column(|r| r.page_to_script),
+            column(|r| r.page_to_app_view),
+        ],
     );
     println!("  target: process->render under 500 ms");
     print_load("after these runs");
