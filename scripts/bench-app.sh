@@ -8,7 +8,7 @@
 #                                        login`; cold start, switch to the last account and idle
 #                                        memory for both, and N against 2 as a ratio
 #   scripts/bench-app.sh --memory-only   the idle memory and switches only
-#   scripts/bench-app.sh --starts-only   the cold starts with two accounts only (a quick loop)
+#   scripts/bench-app.sh --starts-only   the cold starts only (a quick loop; with --accounts N too)
 #
 # Needs what the end-to-end tests need (Xvfb, tauri-driver, WebKitWebDriver, gnome-keyring;
 # `scripts/setup.sh --for-tests` installs them). CARGO_TARGET_DIR is honoured.
