@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "account_changes",
     "mark_changes_seen",
     "set_watching",
+    "first_screen_drawn",
 ];
 
 fn main() {

@@ -23,6 +23,13 @@ pub async fn app_view(app: AppHandle, state: State<'_, AppState>) -> Result<AppV
     view
 }
 
+/// The window has painted its first screen: what waited for it may use the main thread.
+#[tauri::command]
+pub fn first_screen_drawn(state: State<'_, AppState>) {
+    super::startup::reached("first screen drawn");
+    state.first_screen.open();
+}
+
 /// The notices waiting for the window, oldest first.
 #[tauri::command]
 pub fn take_notices(state: State<'_, AppState>) -> Vec<Notice> {

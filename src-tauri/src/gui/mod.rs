@@ -115,7 +115,8 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             commands::log_out_all,
             commands::account_changes,
             commands::mark_changes_seen,
-            commands::set_watching
+            commands::set_watching,
+            commands::first_screen_drawn
         ])
         .setup(move |app| {
             startup::reached("tauri set up");

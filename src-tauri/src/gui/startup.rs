@@ -1,15 +1,24 @@
-//! A timeline of the app's start, to find where a slow start spends its time.
+//! The app's start: a timeline of it, and the gate that keeps work out of the first screen's
+//! way.
 //!
 //! `RUST_LOG=linkcord::startup=debug` logs each stage the start reaches with the milliseconds
 //! since `linkcord-app` began; `scripts/bench-app.sh` measures the whole start, this says
 //! which part grew. Off, a stage costs one check of the log filter.
+//!
+//! [`FirstScreen`] opens once the window says it has painted its first screen (the
+//! `first_screen_drawn` command). Work that the first screen does not need waits for it: the
+//! tray's menu with a hundred accounts takes the main thread, which also serves the page, for
+//! 12 to 35 ms, and on two cores anything running beside the web process slows its first
+//! layout.
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
 
 static BEGAN: OnceLock<Instant> = OnceLock::new();
 
-/// Marks the start of the process's own work (the top of `run_app`).
+/// Marks the start of the process's own work (the top of `gui::run`).
 pub fn begin() {
     BEGAN.get_or_init(Instant::now);
 }
@@ -19,5 +28,63 @@ pub fn reached(stage: &str) {
     if let Some(began) = BEGAN.get() {
         let ms = began.elapsed().as_secs_f64() * 1000.0;
         tracing::debug!(target: "linkcord::startup", "{stage}: {ms:.1} ms");
+    }
+}
+
+/// How long work waits for the first screen at most: a start hidden in the tray, or a
+/// window that cannot load its page, must not hold the tray back for good.
+pub const FIRST_SCREEN_PATIENCE: Duration = Duration::from_millis(1500);
+
+/// Whether the window has been handed its first screen.
+pub struct FirstScreen(watch::Sender<bool>);
+
+impl Default for FirstScreen {
+    fn default() -> Self {
+        Self(watch::Sender::new(false))
+    }
+}
+
+impl FirstScreen {
+    /// The window has painted its first screen.
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Returns once the first screen was handed over, or after `patience`.
+    pub async fn wait(&self, patience: Duration) {
+        let mut opened = self.0.subscribe();
+        let _ = tokio::time::timeout(patience, opened.wait_for(|open| *open)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_for_the_first_screen_then_never_again() {
+        let gate = std::sync::Arc::new(FirstScreen::default());
+        let waiting = tokio::spawn({
+            let gate = gate.clone();
+            async move {
+                let began = tokio::time::Instant::now();
+                gate.wait(Duration::from_secs(60)).await;
+                began.elapsed()
+            }
+        });
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        gate.open();
+        assert_eq!(waiting.await.unwrap(), Duration::from_secs(2));
+        let began = tokio::time::Instant::now();
+        gate.wait(Duration::from_secs(60)).await;
+        assert_eq!(began.elapsed(), Duration::ZERO, "once open, nothing waits");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_a_first_screen_waits_no_longer_than_its_patience() {
+        let gate = FirstScreen::default();
+        let began = tokio::time::Instant::now();
+        gate.wait(FIRST_SCREEN_PATIENCE).await;
+        assert_eq!(began.elapsed(), FIRST_SCREEN_PATIENCE);
     }
 }

@@ -14,6 +14,7 @@ use super::notices::Notices;
 use super::publisher::Publisher;
 use super::session::SessionSlot;
 use super::signin_slot::SignInSlot;
+use super::startup::FirstScreen;
 
 pub struct AppState {
     pub config: SessionSlot,
@@ -24,6 +25,8 @@ pub struct AppState {
     pub views: Publisher,
     /// The unseen-changes count of each account, for the badges.
     pub unseen: Unseen,
+    /// Opens once the window has its first screen; the tray's menu waits for it.
+    pub first_screen: FirstScreen,
     tray_available: AtomicBool,
 }
 
@@ -40,6 +43,7 @@ impl AppState {
             sign_in: SignInSlot::default(),
             views: Publisher::default(),
             unseen: Unseen::default(),
+            first_screen: FirstScreen::default(),
             tray_available: AtomicBool::new(false),
         })
     }

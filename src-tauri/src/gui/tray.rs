@@ -12,6 +12,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::actions::{self, Action};
+use super::startup::FIRST_SCREEN_PATIENCE;
 use super::tray_menu::{self, ACCOUNT_PREFIX, Entry, Shown};
 use super::{AppState, images};
 use crate::models::AccountsView;
@@ -33,7 +34,15 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     set_hover_title(&tray, "Linkcord".to_owned());
     app.state::<AppState>()
         .views
-        .follow(app, |app, view| async move { update(&app, &view) });
+        .follow(app, |app, view| async move {
+            // The menu is built on the main thread, which also serves the page: at start it
+            // waits until the window has its first screen (`startup::FirstScreen`).
+            let state = app.state::<AppState>();
+            state.first_screen.wait(FIRST_SCREEN_PATIENCE).await;
+            // A newer view may have been sent meanwhile: build only that one.
+            let newest = state.views.subscribe().borrow().clone();
+            update(&app, &newest.unwrap_or(view))
+        });
     Ok(())
 }
 

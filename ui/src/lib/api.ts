@@ -55,6 +55,11 @@ export function appView(): Promise<AppView> {
   return invoke<AppView>("app_view");
 }
 
+/** Tells the backend the first screen is painted, so the work it held back may start. */
+export function firstScreenDrawn(): Promise<void> {
+  return invoke<void>("first_screen_drawn");
+}
+
 export function saveSetup(input: SetupInput): Promise<AppView> {
   return invoke<AppView>("save_setup", { input });
 }
