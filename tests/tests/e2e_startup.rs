@@ -34,6 +34,11 @@ async fn first_start_shows_the_setup_screen() {
             .any(|kv| kv == "WEBKIT_DISABLE_COMPOSITING_MODE=1"),
         "the web process should draw without compositing"
     );
+    // And GTK was told to skip OpenGL, which it would set up at every start for nothing.
+    assert!(
+        env.iter().any(|kv| kv == "GDK_GL=disable"),
+        "GTK should not set up OpenGL when the window draws in software"
+    );
     client.close().await.expect("close the session");
 }
 
