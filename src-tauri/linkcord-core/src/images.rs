@@ -207,7 +207,10 @@ mod tests {
     fn no_client_until_a_download_and_then_one_for_every_clone() {
         let dir = tempfile::tempdir().unwrap();
         let c = cache(dir.path());
-        assert!(c.http.get().is_none(), "a start from the cache sets up no TLS");
+        assert!(
+            c.http.get().is_none(),
+            "a start from the cache sets up no TLS"
+        );
         // The prefetch clones the cache before anything was downloaded: each clone setting
         // up its own TLS (about 60 ms of CPU) made 300 images take seconds.
         let clone = c.clone();
