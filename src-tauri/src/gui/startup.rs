@@ -35,7 +35,7 @@ pub fn reached(stage: &str) {
 /// window that cannot load its page, must not hold the tray back for good.
 pub const FIRST_SCREEN_PATIENCE: Duration = Duration::from_millis(1500);
 
-/// Whether the window has been handed its first screen.
+/// Whether the window has painted its first screen.
 pub struct FirstScreen(watch::Sender<bool>);
 
 impl Default for FirstScreen {
@@ -50,7 +50,7 @@ impl FirstScreen {
         self.0.send_replace(true);
     }
 
-    /// Returns once the first screen was handed over, or after `patience`.
+    /// Returns once the first screen is painted, or after `patience`.
     pub async fn wait(&self, patience: Duration) {
         let mut opened = self.0.subscribe();
         let _ = tokio::time::timeout(patience, opened.wait_for(|open| *open)).await;

@@ -9,7 +9,8 @@
 //! about 40 ms of every start (seen with `RUST_LOG=linkcord::startup=debug`).
 //! `LINKCORD_GPU_COMPOSITING=1` keeps WebKit's and GTK's own choices, and a
 //! `WEBKIT_DISABLE_COMPOSITING_MODE` or `GDK_GL` set by the user is left alone. What Linkcord
-//! sets is for its own window: the browser it opens does not inherit it.
+//! sets is for its own window: the browser a sign-in opens does not inherit it (a link opened
+//! from the page goes through the opener plugin, which still passes it on).
 
 use linkcord_core::session::keep_from_browser;
 
