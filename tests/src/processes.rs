@@ -164,6 +164,12 @@ mod tests {
             .spawn()
             .expect("sleep");
         let pid = child.id();
+        // Until the child has run `exec`, /proc shows it with this process's name and
+        // environment.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while command_name(pid) != "sleep" && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         let tree = descendants(me);
         assert_eq!(tree[0], me);
         assert!(tree.contains(&pid), "{tree:?}");
