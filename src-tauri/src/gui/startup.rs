@@ -50,10 +50,15 @@ impl FirstScreen {
         self.0.send_replace(true);
     }
 
-    /// Returns once the first screen is painted, or after `patience`.
-    pub async fn wait(&self, patience: Duration) {
+    /// Returns once the first screen is painted, or after `patience`; says whether it had to
+    /// wait (only at start).
+    pub async fn wait(&self, patience: Duration) -> bool {
         let mut opened = self.0.subscribe();
+        if *opened.borrow() {
+            return false;
+        }
         let _ = tokio::time::timeout(patience, opened.wait_for(|open| *open)).await;
+        true
     }
 }
 
@@ -76,15 +81,18 @@ mod tests {
         gate.open();
         assert_eq!(waiting.await.unwrap(), Duration::from_secs(2));
         let began = tokio::time::Instant::now();
-        gate.wait(Duration::from_secs(60)).await;
-        assert_eq!(began.elapsed(), Duration::ZERO, "once open, nothing waits");
+        assert!(
+            !gate.wait(Duration::from_secs(60)).await,
+            "once open, nothing waits"
+        );
+        assert_eq!(began.elapsed(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]
     async fn without_a_first_screen_waits_no_longer_than_its_patience() {
         let gate = FirstScreen::default();
         let began = tokio::time::Instant::now();
-        gate.wait(FIRST_SCREEN_PATIENCE).await;
+        assert!(gate.wait(FIRST_SCREEN_PATIENCE).await);
         assert_eq!(began.elapsed(), FIRST_SCREEN_PATIENCE);
     }
 }

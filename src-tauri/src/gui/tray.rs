@@ -38,10 +38,13 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             // The menu is built on the main thread, which also serves the page: at start it
             // waits until the window has its first screen (`startup::FirstScreen`).
             let state = app.state::<AppState>();
-            state.first_screen.wait(FIRST_SCREEN_PATIENCE).await;
-            // A newer view may have been sent meanwhile: build only that one.
-            let newest = state.views.subscribe().borrow().clone();
-            update(&app, &newest.unwrap_or(view))
+            let view = if state.first_screen.wait(FIRST_SCREEN_PATIENCE).await {
+                // Newer views may have been sent meanwhile: build only the newest.
+                state.views.subscribe().borrow().clone().unwrap_or(view)
+            } else {
+                view
+            };
+            update(&app, &view)
         });
     Ok(())
 }

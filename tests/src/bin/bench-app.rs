@@ -364,8 +364,9 @@ struct ColdStart {
     /// The page's time origin (its navigation start) to the profile in the page: the part
     /// spent in the web page, the rest of `process_to_render` being native start-up.
     page_to_render: f64,
-    /// Within the page: its time origin to the script's first line (`main.ts`), and to the
-    /// app view's answer (`App.svelte`); NaN when the page has no such mark.
+    /// Within the page: its time origin to the end of the bundle's run (`main.ts`, just
+    /// before mounting), and to the app view's answer (`App.svelte`); NaN when the page has no
+    /// such mark (a build older than the marks).
     page_to_script: f64,
     page_to_app_view: f64,
 }
