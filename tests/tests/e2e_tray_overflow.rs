@@ -6,7 +6,8 @@
 //! the rest under "More accounts"), the active account is always on the top level even when
 //! it is the least recently used, and an account inside "More accounts" switches in one click,
 //! which then lands in `accounts.json` and moves the account to the top level. And every
-//! account's pictures are on disk before anyone switches to it, though no window ever opened.
+//! account's pictures are on disk before anyone switches to it, though no window ever opened:
+//! a start in the tray builds none until "Open Linkcord".
 
 use std::process::{Child, Stdio};
 use std::time::Duration;
@@ -121,13 +122,27 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
         .map(|u| if u.avatar().is_some() { 2 } else { 1 } + usize::from(u.banner().is_some()))
         .sum();
     let images = sandbox.data_dir.path().join("cache").join("images");
-    let cached = || std::fs::read_dir(&images).map(|d| d.count()).unwrap_or(0);
+    // Only finished pictures: a download in progress is a hidden temporary file beside them
+    // (the tray and the prefetch may both be fetching the same picture at that moment).
+    let cached = || {
+        std::fs::read_dir(&images).map_or(0, |dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .count()
+        })
+    };
     assert!(
         wait_until(PATIENTLY, || cached() >= expected).await,
         "{} of {expected} pictures in the image cache",
         cached()
     );
     assert_eq!(cached(), expected, "each picture once");
+    // Started in the tray, the app built no window: no web process holds memory for it.
+    assert_eq!(
+        sandbox.web_processes(),
+        Vec::<u32>::new(),
+        "a web process with no window"
+    );
 
     // A click inside "More accounts" switches: the index says so, and the account moves up.
     let target = &hidden[2];
@@ -158,6 +173,14 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
         !more.children.iter().any(|e| names(e, target)),
         "{}",
         describe(&more.children)
+    );
+
+    // The window is built when it is asked for.
+    item.click_label("Open Linkcord").await;
+    assert!(
+        wait_until(PATIENTLY, || sandbox.web_processes().len() == 1).await,
+        "\"Open Linkcord\" built no window: web processes {:?}",
+        sandbox.web_processes()
     );
 }
 

@@ -90,6 +90,7 @@ impl ImageCache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => return Err(ImageError::Io { path, source }),
         }
+        tracing::debug!("fetching image {url}");
         let image = self.fetch(url).await?;
         // The image is good even when it cannot be kept: show it, and fetch it again next time.
         if let Err(e) = crate::files::write_atomic(&path, &image.bytes) {

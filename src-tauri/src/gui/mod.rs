@@ -121,9 +121,13 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
         .setup(move |app| {
             startup::reached("tauri set up");
             let handle = app.handle();
-            // The window first (hidden): its web process loads the page while the tray is made.
-            window::ensure(handle);
-            startup::reached("window built");
+            // A start in the tray builds no window: its web process is most of the app's
+            // memory, and the tray builds the window when it is asked for. Otherwise the window
+            // comes first (hidden), so its web process loads the page while the tray is made.
+            if !hidden {
+                window::ensure(handle);
+                startup::reached("window built");
+            }
             let tray_ok = match tray::create(handle) {
                 Ok(()) => true,
                 Err(e) => {
@@ -133,6 +137,10 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             };
             handle.state::<AppState>().set_tray_available(tray_ok);
             startup::reached("tray created");
+            if hidden && tray_ok {
+                // No first screen is coming: what waits for it need not.
+                handle.state::<AppState>().first_screen.open();
+            }
             window::follow_accounts(handle);
             notify::on_click(handle);
             os_links::listen(handle);
@@ -141,8 +149,8 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
                 actions::perform(handle, Action::Link(link.clone()));
             }
             start_background_work(handle);
-            // The window was built hidden so a start at login never flashes it; show it
-            // unless asked to stay in the tray, or when there is no tray.
+            // The window was built hidden so it never flashes half drawn; it is shown unless
+            // asked to stay in the tray, or when there is no tray to stay in.
             if !hidden || !tray_ok {
                 window::show(handle);
             }

@@ -31,8 +31,9 @@ pub fn reached(stage: &str) {
     }
 }
 
-/// How long work waits for the first screen at most: a start hidden in the tray, or a
-/// window that cannot load its page, must not hold the tray back for good.
+/// How long work waits for the first screen at most: a window that cannot load its page, or
+/// that is closed before it paints, must not hold the tray back for good. (A start in the tray
+/// builds no window and opens the gate at once.)
 pub const FIRST_SCREEN_PATIENCE: Duration = Duration::from_millis(1500);
 
 /// Whether the window has painted its first screen.
