@@ -622,25 +622,29 @@ async fn start_at_login_starts_linkcord_in_the_tray() {
         "the first app's tray icon should be gone"
     );
 
-    // What the desktop runs at login: the entry's command. The tray icon comes, the window
-    // stays hidden until "Open Linkcord".
+    // What the desktop runs at login: the entry's command. The tray icon comes; no window is
+    // built (no web process holds memory for it) until "Open Linkcord". The WebDriver session
+    // waits for that window meanwhile.
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let window = rig.open_program(&program, &args).await;
+    let in_the_tray = async {
+        let item = shell.wait_for_item(PATIENTLY).await;
+        let (hover, ok) = wait_for_hover_text(&item, ava.display_name(), PATIENTLY).await;
+        assert!(ok, "the tray names Ava, it reads {hover:?}");
+        // Long enough for a window built at start to have its web process.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(
+            rig.sandbox.web_processes(),
+            Vec::<u32>::new(),
+            "a start at login builds no window"
+        );
+        assert!(
+            !window_manager::window_is_viewable(WINDOW_TITLE),
+            "a start at login must leave the window hidden"
+        );
+        item.click_label("Open Linkcord").await;
+    };
+    let (window, ()) = tokio::join!(rig.open_program(&program, &args), in_the_tray);
     let client = window.client.clone();
-    let item = shell.wait_for_item(PATIENTLY).await;
-    let (hover, ok) = wait_for_hover_text(&item, ava.display_name(), PATIENTLY).await;
-    assert!(ok, "the tray names Ava, it reads {hover:?}");
-    wait_for(
-        &client,
-        "#profile-display-name",
-        "the profile, loaded hidden",
-    )
-    .await;
-    assert!(
-        !window_manager::window_is_viewable(WINDOW_TITLE),
-        "a start at login must leave the window hidden"
-    );
-    item.click_label("Open Linkcord").await;
     assert!(
         wait_until_viewable(true, Duration::from_secs(5)).await,
         "\"Open Linkcord\" should show the window"
