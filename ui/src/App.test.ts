@@ -159,6 +159,23 @@ describe("the accounts screen", () => {
   });
 });
 
+describe("the first screen", () => {
+  it("draws from the view the window was built with, without asking for it", async () => {
+    (globalThis as Record<string, unknown>).__LINKCORD_FIRST_VIEW__ = appView(twoAccounts());
+    const calls = mockBackend({ accounts_view: () => twoAccounts() });
+    const { container } = render(App);
+    expect(container.querySelector("#profile-display-name")?.textContent).toBe("Nelly");
+    expect(callsTo(calls, "app_view")).toHaveLength(0);
+    expect("__LINKCORD_FIRST_VIEW__" in globalThis).toBe(false);
+    // Taken once: a window built again asks the backend.
+    cleanup();
+    const again = mockBackend({ app_view: () => appView(samActive()), accounts_view: () => samActive() });
+    const second = render(App);
+    await waitFor(() => expect(second.container.querySelector("#profile-display-name")?.textContent).toBe("Sam"));
+    expect(callsTo(again, "app_view")).toHaveLength(1);
+  });
+});
+
 describe("signing in", () => {
   it("waits for the browser, offers the link, and can be cancelled", async () => {
     const url = "https://discord.com/oauth2/authorize?client_id=42";

@@ -202,7 +202,7 @@ async fn store_secret(state: &AppState, secret: &ClientSecret) -> Result<(), Com
     result.map_err(|e| errors::command_error(&SessionError::from(e)))
 }
 
-async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError> {
+pub(super) async fn view(app: &AppHandle, state: &AppState) -> Result<AppView, CommandError> {
     let mut settings = state.config.settings();
     let in_force = state.config.env.in_force(&settings);
     // The setup screen shows the client id sign-in will use, which the environment may set.

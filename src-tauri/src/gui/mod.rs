@@ -125,7 +125,13 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             // memory, and the tray builds the window when it is asked for. Otherwise the window
             // comes first (hidden), so its web process loads the page while the tray is made.
             if !hidden {
-                window::ensure(handle);
+                // With a link to follow the page asks for its view itself, after the link's
+                // action (a switch, a sign-in) has begun.
+                let first = initial_link
+                    .is_none()
+                    .then(|| startup::first_view(handle))
+                    .flatten();
+                window::ensure_with(handle, first.as_ref());
                 startup::reached("window built");
             }
             let tray_ok = match tray::create(handle) {

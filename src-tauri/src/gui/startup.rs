@@ -14,7 +14,11 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use tauri::{AppHandle, Manager};
 use tokio::sync::watch;
+
+use super::{AppState, commands};
+use crate::models::AppView;
 
 static BEGAN: OnceLock<Instant> = OnceLock::new();
 
@@ -29,6 +33,23 @@ pub fn reached(stage: &str) {
         let ms = began.elapsed().as_secs_f64() * 1000.0;
         tracing::debug!(target: "linkcord::startup", "{stage}: {ms:.1} ms");
     }
+}
+
+/// How long the start waits for the first view before it builds the window without one (the
+/// page then asks for it): opening the keychain may be slow, and the window must not wait.
+pub const FIRST_VIEW_PATIENCE: Duration = Duration::from_millis(100);
+
+/// The view the window's first screen shows, built before the window so the page has it when
+/// its script runs: asking for it over IPC took 30 to 40 ms of a start. `None` when it takes
+/// longer than [`FIRST_VIEW_PATIENCE`] or fails (the page's own request reports why).
+pub fn first_view(app: &AppHandle) -> Option<AppView> {
+    let state = app.state::<AppState>();
+    // The timeout is made inside the runtime: its timer belongs to it.
+    let view = tauri::async_runtime::block_on(async {
+        tokio::time::timeout(FIRST_VIEW_PATIENCE, commands::view(app, &state)).await
+    });
+    reached("first view built");
+    view.ok()?.ok()
 }
 
 /// How long work waits for the first screen at most: a window that cannot load its page, or

@@ -10,18 +10,30 @@ use std::path::PathBuf;
 use linkcord_core::config::Environment;
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime, WebviewWindow, WebviewWindowBuilder};
 
-use crate::models::ACCOUNTS_EVENT;
+use crate::models::{ACCOUNTS_EVENT, AppView};
 
 use super::AppState;
 
 pub const MAIN: &str = "main";
 
+/// Where the page finds the view the window was built with (`ui/src/lib/api.ts` reads it).
+const FIRST_VIEW_GLOBAL: &str = "__LINKCORD_FIRST_VIEW__";
+
 /// The main window, built (hidden) first if there is none; `None` if it cannot be built.
 pub fn ensure<R: Runtime>(app: &AppHandle<R>) -> Option<WebviewWindow<R>> {
+    ensure_with(app, None)
+}
+
+/// [`ensure`], and when the window has to be built, its page starts with `first`: it draws
+/// its first screen without asking the backend for it. (The page asks again if it reloads.)
+pub fn ensure_with<R: Runtime>(
+    app: &AppHandle<R>,
+    first: Option<&AppView>,
+) -> Option<WebviewWindow<R>> {
     if let Some(window) = app.get_webview_window(MAIN) {
         return Some(window);
     }
-    build(app)
+    build(app, first)
         .inspect_err(|e| tracing::error!("could not open the window: {e}"))
         .ok()
 }
@@ -39,7 +51,10 @@ pub fn show<R: Runtime>(app: &AppHandle<R>) {
 /// The main window as `tauri.conf.json` describes it (created hidden). Only this builds it:
 /// the config says `"create": false`, because the window Tauri would make at start cannot be
 /// given the data directory below; the start calls [`ensure`] instead.
-fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
+fn build<R: Runtime>(
+    app: &AppHandle<R>,
+    first: Option<&AppView>,
+) -> tauri::Result<WebviewWindow<R>> {
     let config = app
         .config()
         .app
@@ -56,7 +71,19 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
         }
         builder = builder.data_directory(dir);
     }
+    if let Some(script) = first.and_then(first_view_script) {
+        builder = builder.initialization_script(script);
+    }
     builder.build()
+}
+
+/// A script that puts `view` where the page looks for it. JSON is valid JavaScript, and the
+/// script runs as a script (not inside HTML), so nothing in a name can end it early.
+fn first_view_script(view: &AppView) -> Option<String> {
+    let json = serde_json::to_string(view)
+        .inspect_err(|e| tracing::warn!("the first view could not be written: {e}"))
+        .ok()?;
+    Some(format!("window.{FIRST_VIEW_GLOBAL} = {json};"))
 }
 
 /// Where the web engine keeps its storage and caches when `LINKCORD_DATA_DIR` is set: inside

@@ -59,6 +59,8 @@ const IDLE: Duration = Duration::from_secs(5);
 const SWITCH_PAUSE: Duration = Duration::from_millis(300);
 /// How long to wait for the render stamp or a switch before calling the run failed.
 const RENDER_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long after the profile's stamp to wait for the first frame's (`render_time`).
+const FRAME_STAMP_WAIT: Duration = Duration::from_secs(2);
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -365,10 +367,14 @@ struct ColdStart {
     /// spent in the web page, the rest of `process_to_render` being native start-up.
     page_to_render: f64,
     /// Within the page: its time origin to the end of the bundle's run (`main.ts`, just
-    /// before mounting), and to the app view's answer (`App.svelte`); NaN when the page has no
+    /// before mounting), and to the app view in hand (`App.svelte`); NaN when the page has no
     /// such mark (a build older than the marks).
     page_to_script: f64,
     page_to_app_view: f64,
+    /// The app process's start to the end of the frame that painted the first screen: the
+    /// profile stamp above comes before that frame's layout. NaN for a build older than the
+    /// stamp (`data-first-screen-drawn-at`).
+    process_to_drawn: f64,
 }
 
 async fn cold_starts(sandbox: &Sandbox, bin: &Path) -> Result<Vec<ColdStart>> {
@@ -401,6 +407,7 @@ async fn cold_start(sandbox: &Sandbox, bin: &Path) -> Result<ColdStart> {
         page_to_render: rendered.after_page_start,
         page_to_script: rendered.script,
         page_to_app_view: rendered.app_view,
+        process_to_drawn: rendered.at - rendered.after_page_start + rendered.drawn - started,
     })
 }
 
@@ -435,34 +442,45 @@ struct Rendered {
     at: f64,
     /// Milliseconds after the page's time origin.
     after_page_start: f64,
-    /// The page's marks `linkcord:script` and `linkcord:app-view`, in the same milliseconds.
+    /// The page's marks `linkcord:script` and `linkcord:app-view`, and the end of the frame that
+    /// painted the first screen, in the same milliseconds.
     script: f64,
     app_view: f64,
+    drawn: f64,
 }
 
 /// Reads the render stamp. Polls, since WebDriver may connect before or after the render.
 async fn render_time(client: &Client) -> Result<Rendered> {
     let script = r#"
-        const mark = document.documentElement.dataset.profileRenderedAt;
+        const stamps = document.documentElement.dataset;
+        const mark = stamps.profileRenderedAt;
         const origin = performance.timeOrigin || performance.timing.navigationStart;
         const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+        const drawn = stamps.firstScreenDrawnAt === undefined ? null : Number(stamps.firstScreenDrawnAt);
         return mark === undefined
             ? null
-            : [origin, Number(mark), at("linkcord:script"), at("linkcord:app-view")];
+            : [origin, Number(mark), at("linkcord:script"), at("linkcord:app-view"), drawn];
     "#;
     let deadline = Instant::now() + RENDER_TIMEOUT;
+    // The frame's stamp comes a frame after the profile's; a build older than it has none.
+    let mut drawn_deadline = None;
     while Instant::now() < deadline {
         let value = client
             .execute(script, vec![])
             .await
             .map_err(|e| format!("reading the render stamp: {e}"))?;
         let part = |i: usize| value.get(i).and_then(Value::as_f64);
-        if let (Some(origin), Some(mark)) = (part(0), part(1)) {
+        let waiting_for_frame = part(1).is_some() && part(4).is_none() && {
+            let due = *drawn_deadline.get_or_insert_with(|| Instant::now() + FRAME_STAMP_WAIT);
+            Instant::now() < due
+        };
+        if let (Some(origin), Some(mark), false) = (part(0), part(1), waiting_for_frame) {
             return Ok(Rendered {
                 at: origin + mark,
                 after_page_start: mark,
                 script: part(2).unwrap_or(f64::NAN),
                 app_view: part(3).unwrap_or(f64::NAN),
+                drawn: part(4).unwrap_or(f64::NAN),
             });
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -474,11 +492,13 @@ fn print_cold_starts(title: &str, runs: &[ColdStart]) {
     println!();
     println!("{title}, {} runs, ms:", runs.len());
     println!(
-        "  run  launch->render  process->render  launch->process  page->render  page->script  page->app view"
+        "  run  launch->render  process->render  launch->process  page->render  page->script  page->app view  process->drawn"
     );
-    let row = |label: &str, values: [f64; 6]| {
-        let [a, b, c, d, e, f] = values;
-        println!("  {label:>3}  {a:>14.1}  {b:>15.1}  {c:>15.1}  {d:>12.1}  {e:>12.1}  {f:>14.1}");
+    let row = |label: &str, values: [f64; 7]| {
+        let [a, b, c, d, e, f, g] = values;
+        println!(
+            "  {label:>3}  {a:>14.1}  {b:>15.1}  {c:>15.1}  {d:>12.1}  {e:>12.1}  {f:>14.1}  {g:>14.1}"
+        );
     };
     for (i, run) in runs.iter().enumerate() {
         row(
@@ -490,6 +510,7 @@ fn print_cold_starts(title: &str, runs: &[ColdStart]) {
                 run.page_to_render,
                 run.page_to_script,
                 run.page_to_app_view,
+                run.process_to_drawn,
             ],
         );
     }
@@ -503,6 +524,7 @@ fn print_cold_starts(title: &str, runs: &[ColdStart]) {
             column(|r| r.page_to_render),
             column(|r| r.page_to_script),
             column(|r| r.page_to_app_view),
+            column(|r| r.process_to_drawn),
         ],
     );
     println!("  target: process->render under 500 ms");

@@ -55,6 +55,20 @@ export function appView(): Promise<AppView> {
   return invoke<AppView>("app_view");
 }
 
+/** Where the backend puts the view it built the window with (`gui/window.rs`). */
+const FIRST_VIEW_GLOBAL = "__LINKCORD_FIRST_VIEW__";
+
+/**
+ * The view the window was built with, so the first screen needs no round trip; taken once.
+ * Null when there is none, and on a reload, where it would be as old as the window.
+ */
+export function takeFirstView(scope: Record<string, unknown> = globalThis, timing: Pick<Performance, "getEntriesByType"> = performance): AppView | null {
+  const view = scope[FIRST_VIEW_GLOBAL] as AppView | undefined;
+  delete scope[FIRST_VIEW_GLOBAL];
+  const navigation = timing.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  return view && navigation?.type !== "reload" && navigation?.type !== "back_forward" ? view : null;
+}
+
 /** Tells the backend the first screen is painted, so the work it held back may start. */
 export function firstScreenDrawn(): Promise<void> {
   return invoke<void>("first_screen_drawn");

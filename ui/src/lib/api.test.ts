@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { takeFirstView } from "./api";
+import { appView, twoAccounts } from "../test/fixtures";
+
+const GLOBAL = "__LINKCORD_FIRST_VIEW__";
+
+/** Navigation timing as after a page load of `type`. */
+function loaded(type: string) {
+  return { getEntriesByType: () => [{ type }] as unknown as PerformanceEntryList };
+}
+
+describe("the view the window was built with", () => {
+  it("is taken once, on the page's first load", () => {
+    const view = appView(twoAccounts());
+    const scope: Record<string, unknown> = { [GLOBAL]: view };
+    expect(takeFirstView(scope, loaded("navigate"))).toBe(view);
+    expect(GLOBAL in scope).toBe(false);
+    expect(takeFirstView(scope, loaded("navigate"))).toBeNull();
+  });
+
+  it("is not used after a reload, where it would be as old as the window", () => {
+    for (const type of ["reload", "back_forward"]) {
+      const scope: Record<string, unknown> = { [GLOBAL]: appView(twoAccounts()) };
+      expect(takeFirstView(scope, loaded(type))).toBeNull();
+      expect(GLOBAL in scope).toBe(false);
+    }
+  });
+
+  it("is null when the window was built without one", () => {
+    expect(takeFirstView({}, loaded("navigate"))).toBeNull();
+  });
+});
