@@ -36,7 +36,10 @@
 //! Xvfb and a private Secret Service. It exits 0 whatever the numbers are, and non-zero only
 //! when it could not measure. `--memory-only` skips the cold starts and the CLI baseline;
 //! `--starts-only` measures the cold starts with Discord reachable and nothing else (with
-//! `--accounts N` too).
+//! `--accounts N` too). `--starts-only --against OTHER` also starts OTHER (another build's
+//! `linkcord`, with its `linkcord-app` beside it) in turn with the build under test, on the
+//! same data, and prints OTHER's starts and the ratio of the medians: on a shared machine two
+//! series run minutes apart differ by more than most changes do.
 
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
@@ -91,8 +94,7 @@ async fn run() -> Result<()> {
         return idle_memory_and_switches(&sandbox, &bin).await.map(drop);
     }
     if starts_only() {
-        let runs = cold_starts(&sandbox, &bin).await?;
-        print_cold_starts("Cold start, Discord reachable", &runs);
+        starts_against_baseline(&sandbox, &bin, "Cold start, Discord reachable").await?;
         return Ok(());
     }
 
@@ -121,6 +123,20 @@ async fn run() -> Result<()> {
 /// `--starts-only`: the cold starts and nothing else.
 fn starts_only() -> bool {
     std::env::args().any(|a| a == "--starts-only")
+}
+
+/// `--against OTHER`, when given: another build's `linkcord` to start in turn with `bin`.
+fn against_option() -> Result<Option<PathBuf>> {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(at) = args.iter().position(|a| a == "--against") else {
+        return Ok(None);
+    };
+    let other = args
+        .get(at + 1)
+        .ok_or("--against takes the path of another build's linkcord")?;
+    std::fs::canonicalize(other)
+        .map(Some)
+        .map_err(|e| format!("--against {other}: {e}"))
 }
 
 /// `--accounts N`, when given.
@@ -274,15 +290,15 @@ async fn measure_with(bin: &Path, n: usize) -> Result<Figures> {
         seeding.elapsed().as_secs_f64()
     );
 
-    let starts = cold_starts(&sandbox, bin).await?;
-    print_cold_starts(
-        &format!("Cold start with {n} accounts, Discord reachable"),
-        &starts,
-    );
-    let cold_start = median(starts.iter().map(|r| r.process_to_render).collect());
+    let title = format!("Cold start with {n} accounts, Discord reachable");
     if starts_only() {
+        let starts = starts_against_baseline(&sandbox, bin, &title).await?;
+        let cold_start = median(starts.iter().map(|r| r.process_to_render).collect());
         return Ok(Figures::starts_only(n, cold_start));
     }
+    let starts = cold_starts(&sandbox, bin).await?;
+    print_cold_starts(&title, &starts);
+    let cold_start = median(starts.iter().map(|r| r.process_to_render).collect());
     let users = many.users();
     let (first, last) = (&users[0], &users[n - 1]);
     let pair = Pair {
@@ -378,20 +394,59 @@ struct ColdStart {
 }
 
 async fn cold_starts(sandbox: &Sandbox, bin: &Path) -> Result<Vec<ColdStart>> {
+    Ok(cold_starts_of(sandbox, &[bin]).await?.remove(0))
+}
+
+/// Cold starts of each of `bins` on the same data, taken in turn (the order swapped every
+/// round), so that each series sees the same machine; one series per binary.
+async fn cold_starts_of(sandbox: &Sandbox, bins: &[&Path]) -> Result<Vec<Vec<ColdStart>>> {
     warm_up(sandbox).await?;
-    let mut runs = Vec::new();
-    for _ in 0..COLD_STARTS {
-        runs.push(cold_start(sandbox, bin).await?);
-        // Let the previous tree's exit settle before the next start.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut runs: Vec<Vec<ColdStart>> = bins.iter().map(|_| Vec::new()).collect();
+    for round in 0..COLD_STARTS {
+        for turn in 0..bins.len() {
+            let which = (turn + round) % bins.len();
+            runs[which].push(cold_start(sandbox, bins[which]).await?);
+            // Let the previous tree's exit settle before the next start.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
     }
+    Ok(runs)
+}
+
+/// The cold starts of `bin`, printed under `title`; with `--against OTHER`, OTHER's too,
+/// taken in turn with them, and the ratio of the medians.
+async fn starts_against_baseline(
+    sandbox: &Sandbox,
+    bin: &Path,
+    title: &str,
+) -> Result<Vec<ColdStart>> {
+    let Some(other) = against_option()? else {
+        let runs = cold_starts(sandbox, bin).await?;
+        print_cold_starts(title, &runs);
+        return Ok(runs);
+    };
+    let mut series = cold_starts_of(sandbox, &[bin, &other]).await?;
+    let (runs, baseline) = (series.remove(0), series.remove(0));
+    print_cold_starts(&format!("{title}: {}", bin.display()), &runs);
+    print_cold_starts(
+        &format!("{title}: {} (baseline)", other.display()),
+        &baseline,
+    );
+    let ratio = |f: fn(&ColdStart) -> f64| {
+        median(runs.iter().map(f).collect()) / median(baseline.iter().map(f).collect())
+    };
+    println!(
+        "  against the baseline, in turn: process->render {:.2}x, process->drawn {:.2}x",
+        ratio(|r| r.process_to_render),
+        ratio(|r| r.process_to_drawn)
+    );
     Ok(runs)
 }
 
 async fn cold_start(sandbox: &Sandbox, bin: &Path) -> Result<ColdStart> {
     let driver = Driver::start(sandbox);
     let before = unix_ms_now();
-    let client = driver.launch(&[]).await;
+    let client = driver.launch_program(bin, &[]).await;
     let rendered = render_time(&client).await;
     // Read while the app still runs: /proc forgets it once the driver ends it.
     let started = app_pid(bin).and_then(|pid| {
