@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "mark_changes_seen",
     "set_watching",
     "first_screen_drawn",
+    "open_link",
 ];
 
 fn main() {

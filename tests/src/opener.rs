@@ -9,9 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The programs Linkcord may start to open a URL on Linux: those the `open` crate (under
-/// tauri-plugin-opener) tries in order, the one the sign-in starts, and the usual browser
-/// commands a desktop falls back to. Shadowing all of them means no real browser starts.
+/// The programs that may end up opening a URL on Linux: `xdg-open`, which Linkcord starts for
+/// a link and a sign-in, and those a desktop or an opener library falls back to. Shadowing all
+/// of them means no real browser starts, whatever path a URL takes.
 pub const OPENERS: &[&str] = &[
     "xdg-open",
     "gio",
@@ -29,11 +29,17 @@ pub const OPENERS: &[&str] = &[
     "google-chrome",
 ];
 
-/// One call to an opener: the program's name and its arguments.
+/// Variables the app sets in its own environment for its window (`gui/webkit.rs`), which a
+/// browser it starts must not inherit.
+pub const THE_APPS_OWN: &[&str] = &["WEBKIT_DISABLE_COMPOSITING_MODE", "GDK_GL"];
+
+/// One call to an opener: the program's name and its arguments, and which of
+/// [`THE_APPS_OWN`] it inherited.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opened {
     pub program: String,
     pub args: Vec<String>,
+    pub inherited: Vec<String>,
 }
 
 impl Opened {
@@ -48,6 +54,7 @@ impl Opened {
 pub struct RecordingOpener {
     bin: PathBuf,
     log: PathBuf,
+    env_log: PathBuf,
     fail_flag: PathBuf,
 }
 
@@ -57,11 +64,15 @@ impl RecordingOpener {
         let bin = root.join("opener-bin");
         std::fs::create_dir_all(&bin).expect("opener dir");
         let log = root.join("opened.log");
+        let env_log = root.join("opened-env.log");
         let fail_flag = root.join("opener-fails");
-        // One line a call: the program's name, then each argument, tab-separated. When the
+        // One line a call: the program's name, then each argument, tab-separated; and first,
+        // in a second log, the names of the app's own variables it was started with. When the
         // flag file exists the opener fails as xdg-open does when no browser is set (exit 3).
         let script = format!(
-            "#!/bin/sh\n{{ printf '%s' \"$(basename \"$0\")\"; for a in \"$@\"; do printf '\\t%s' \"$a\"; done; printf '\\n'; }} >> '{}'\n[ -e '{}' ] && exit 3\nexit 0\n",
+            "#!/bin/sh\n{{ for v in {}; do env | grep -q \"^$v=\" && printf '%s ' \"$v\"; done; printf '\\n'; }} >> '{}'\n{{ printf '%s' \"$(basename \"$0\")\"; for a in \"$@\"; do printf '\\t%s' \"$a\"; done; printf '\\n'; }} >> '{}'\n[ -e '{}' ] && exit 3\nexit 0\n",
+            THE_APPS_OWN.join(" "),
+            env_log.display(),
             log.display(),
             fail_flag.display()
         );
@@ -73,6 +84,7 @@ impl RecordingOpener {
         Self {
             bin,
             log,
+            env_log,
             fail_flag,
         }
     }
@@ -95,6 +107,8 @@ impl RecordingOpener {
     /// Every call so far, oldest first.
     pub fn calls(&self) -> Vec<Opened> {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let env = std::fs::read_to_string(&self.env_log).unwrap_or_default();
+        let mut inherited = env.lines();
         text.lines()
             .filter(|line| !line.is_empty())
             .map(|line| {
@@ -102,6 +116,12 @@ impl RecordingOpener {
                 Opened {
                     program: fields.next().unwrap_or_default(),
                     args: fields.collect(),
+                    inherited: inherited
+                        .next()
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(str::to_owned)
+                        .collect(),
                 }
             })
             .collect()

@@ -58,6 +58,12 @@ async fn url_opened_by(sandbox: &Sandbox, client: &Client, css: &str, what: &str
         "{what} opened exactly one URL: {calls_now:?}"
     );
     assert_eq!(calls[before].program, "xdg-open", "{what}: {calls:?}");
+    // The browser draws as it would have: what the app set for its own window stays there.
+    assert_eq!(
+        calls[before].inherited,
+        Vec::<String>::new(),
+        "{what}: the opener inherited the app's own drawing variables"
+    );
     calls[before].url().to_owned()
 }
 
@@ -112,24 +118,29 @@ async fn hostile_urls_are_refused_and_a_failed_open_is_said() {
     let ava = AvaSignedIn::start().await;
     let (sandbox, client) = (&ava.rig.sandbox, &ava.client);
 
-    // A page that was made to call the opener directly (an injected script) gets refused
-    // for anything but a web address, and for any program of its choosing.
+    // A page that was made to call the backend directly (an injected script) gets refused
+    // for anything but a web address; the opener plugin, which could name a program, is not
+    // there to call at all.
     let hostile = [
-        ("javascript:alert(1)", None),
-        ("file:///etc/passwd", None),
-        ("linkcord://switch/1", None),
-        (
-            "discord-1300000000000000042:/authorize/callback?code=x",
-            None,
-        ),
-        ("data:text/html,<script>alert(1)</script>", None),
-        ("https://discord.com/channels/@me", Some("sh")),
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "linkcord://switch/1",
+        "discord-1300000000000000042:/authorize/callback?code=x",
+        "data:text/html,<script>alert(1)</script>",
+        "not a url",
     ];
-    for (url, with) in hostile {
-        let answer = invoke_opener(client, url, with).await;
+    for url in hostile {
+        let answer = invoke(client, "open_link", url, None).await;
         assert!(
             answer.starts_with("refused:"),
-            "the opener accepted {url} (with {with:?}): {answer}"
+            "open_link accepted {url}: {answer}"
+        );
+    }
+    for with in [None, Some("sh")] {
+        let answer = invoke(client, "plugin:opener|open_url", DISCORD_APP, with).await;
+        assert!(
+            answer.starts_with("refused:"),
+            "the opener plugin answered (with {with:?}): {answer}"
         );
     }
     // Let a late spawn show up before checking nothing was opened.
@@ -153,16 +164,21 @@ async fn hostile_urls_are_refused_and_a_failed_open_is_said() {
     ava.client.clone().close().await.unwrap();
 }
 
-/// Calls the opener plugin from the page as the UI's own code would, and says how it answered.
-async fn invoke_opener(client: &Client, url: &str, with: Option<&str>) -> String {
+/// Calls `command` with `url` (and `with`, a program) from the page as the UI's own code
+/// would, and says how it answered.
+async fn invoke(client: &Client, command: &str, url: &str, with: Option<&str>) -> String {
     let script = r#"
-        const [url, withProgram, done] = arguments;
+        const [command, url, withProgram, done] = arguments;
         const args = withProgram ? { url, with: withProgram } : { url };
-        window.__TAURI_INTERNALS__.invoke("plugin:opener|open_url", args).then(
+        window.__TAURI_INTERNALS__.invoke(command, args).then(
             () => done("opened"),
             (e) => done("refused:" + String(e)));
     "#;
-    let args = vec![url.into(), with.map(Into::into).unwrap_or_default()];
+    let args = vec![
+        command.into(),
+        url.into(),
+        with.map(Into::into).unwrap_or_default(),
+    ];
     let answer = client.execute_async(script, args).await.unwrap();
     answer.as_str().unwrap_or_default().to_owned()
 }

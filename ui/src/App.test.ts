@@ -344,12 +344,12 @@ describe("settings", () => {
 describe("links to the outside", () => {
   it("says in the window when a link could not be opened", async () => {
     const { calls } = await start(twoAccounts(), {
-      "plugin:opener|open_url": ({ url }) => {
+      open_link: ({ url }) => {
         throw `Not allowed to open url ${url}`;
       },
     });
     await fireEvent.click(screen.getByRole("button", { name: "Open Discord" }));
     await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("Could not open https://discord.com/channels/@me"));
-    expect(callsTo(calls, "plugin:opener|open_url")).toHaveLength(1);
+    expect(callsTo(calls, "open_link")).toHaveLength(1);
   });
 });

@@ -23,6 +23,19 @@ pub async fn app_view(app: AppHandle, state: State<'_, AppState>) -> Result<AppV
     view
 }
 
+/// Opens a web page the window links to (a profile on a linked service, Discord itself) in
+/// the system's browser. Only `https:` and `http:` addresses; the page cannot name the program.
+#[tauri::command]
+pub async fn open_link(url: String) -> Result<(), CommandError> {
+    let url = url::Url::parse(&url)
+        .map_err(|e| CommandError::new(ErrorKind::InvalidInput, format!("{url}: {e}")))?;
+    let opened =
+        tauri::async_runtime::spawn_blocking(move || linkcord_core::session::open_web_page(&url))
+            .await
+            .map_err(|e| CommandError::new(ErrorKind::Other, e))?;
+    opened.map_err(|e| CommandError::new(ErrorKind::InvalidInput, e))
+}
+
 /// The window has painted its first screen: what waited for it may use the main thread.
 #[tauri::command]
 pub fn first_screen_drawn(state: State<'_, AppState>) {

@@ -90,7 +90,6 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             actions::perform(app, Action::OpenWindow);
         }))
         .plugin(tauri_plugin_deep_link::init())
-        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
@@ -116,7 +115,8 @@ pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
             commands::account_changes,
             commands::mark_changes_seen,
             commands::set_watching,
-            commands::first_screen_drawn
+            commands::first_screen_drawn,
+            commands::open_link
         ])
         .setup(move |app| {
             startup::reached("tauri set up");

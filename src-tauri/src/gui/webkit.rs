@@ -9,8 +9,8 @@
 //! about 40 ms of every start (seen with `RUST_LOG=linkcord::startup=debug`).
 //! `LINKCORD_GPU_COMPOSITING=1` keeps WebKit's and GTK's own choices, and a
 //! `WEBKIT_DISABLE_COMPOSITING_MODE` or `GDK_GL` set by the user is left alone. What Linkcord
-//! sets is for its own window: the browser a sign-in opens does not inherit it (a link opened
-//! from the page goes through the opener plugin, which still passes it on).
+//! sets is for its own window: no browser it opens (for a sign-in, for a link in the page)
+//! inherits it.
 
 use linkcord_core::session::keep_from_browser;
 

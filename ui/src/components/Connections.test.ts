@@ -73,11 +73,11 @@ describe("connections", () => {
   });
 
   it("opens the profile on the service in the system browser", async () => {
-    const calls = mockBackend({ "plugin:opener|open_url": () => null });
+    const calls = mockBackend({ open_link: () => null });
     show({ status: "granted", items: connections });
     await fireEvent.click(screen.getByRole("button", { name: "Open \u2068octocat\u2069 on \u2068GitHub\u2069" }));
-    await waitFor(() => expect(callsTo(calls, "plugin:opener|open_url")).toHaveLength(1));
-    expect(callsTo(calls, "plugin:opener|open_url")[0]).toMatchObject({ url: "https://github.com/octocat" });
+    await waitFor(() => expect(callsTo(calls, "open_link")).toHaveLength(1));
+    expect(callsTo(calls, "open_link")[0]).toMatchObject({ url: "https://github.com/octocat" });
     // No link where the backend could not build one.
     expect(screen.queryByRole("button", { name: /Open Alpha on zune/ })).toBeNull();
   });

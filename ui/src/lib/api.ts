@@ -3,7 +3,6 @@
 // shows up here.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { openUrl } from "@tauri-apps/plugin-opener";
 import type { AppView } from "./bindings/AppView";
 import type { Notice } from "./bindings/Notice";
 import type { SetupInput } from "./bindings/SetupInput";
@@ -153,7 +152,7 @@ export const OPEN_FAILED_EVENT = "linkcord:open-failed";
  *  is told through OPEN_FAILED_EVENT, so every link button gets the same notice. */
 export async function openExternal(url: string): Promise<void> {
   try {
-    await openUrl(url);
+    await invoke<void>("open_link", { url });
   } catch (e) {
     console.warn(`could not open ${url}: ${errorMessage(e)}`);
     window.dispatchEvent(new CustomEvent<string>(OPEN_FAILED_EVENT, { detail: url }));
