@@ -66,6 +66,9 @@ fn start_background_work<R: Runtime>(app: &AppHandle<R>) {
 pub fn run(initial_link: Option<String>, hidden: bool) -> i32 {
     startup::begin();
     webkit::choose_drawing_mode();
+    // The first view opens the keychain (on Linux a D-Bus connection to the Secret Service):
+    // connecting starts now, beside Tauri's own setup, instead of in the window's way.
+    tauri::async_runtime::spawn(linkcord_core::vault::Vault::connect_platform());
     let env = match Environment::from_env() {
         Ok(env) => env,
         Err(e) => {

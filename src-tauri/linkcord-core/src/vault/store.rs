@@ -113,6 +113,13 @@ impl Vault {
         Ok(Self::on_slot(service, slot))
     }
 
+    /// Connects to the OS keychain ahead of the first [`open_platform`](Self::open_platform),
+    /// which then finds the connection made: a program that will need the keychain soon can
+    /// do this beside other work. A failure is left for that first open to report.
+    pub async fn connect_platform() {
+        let _ = PLATFORM.clone().store(DEFAULT_TIMEOUT).await;
+    }
+
     /// A vault over any `keyring-core` store (a mock in tests), never reopened.
     pub fn with_store(service: &str, store: Arc<CredentialStore>) -> Self {
         let slot = Slot {
