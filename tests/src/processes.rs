@@ -111,6 +111,19 @@ fn clock_seconds(clock: libc::clockid_t) -> f64 {
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
 }
 
+/// The CPU time the process has used so far (user and system, every thread), in
+/// milliseconds; `None` once it is gone. Resolution: one clock tick (10 ms).
+pub fn cpu_ms(pid: u32) -> Option<f64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = text.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // Fields 14 and 15 (utime, stime) are indexes 11 and 12, counting field 3 as index 0.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf only reads a constant of the system.
+    let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    Some(ticks as f64 * 1000.0 / ticks_per_second)
+}
+
 /// The wall clock now, in Unix milliseconds.
 pub fn unix_ms_now() -> f64 {
     SystemTime::now()

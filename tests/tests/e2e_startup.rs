@@ -19,6 +19,33 @@ async fn first_start_shows_the_setup_screen() {
 
     wait_for(&client, "main[data-screen='setup']", "the setup screen").await;
     wait_for(&client, "#client-id", "the client id field").await;
+    // The window was built with its first view: the page drew it without asking the backend.
+    let first_view = client
+        .execute("return document.documentElement.dataset.firstView;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        first_view.as_str(),
+        Some("window"),
+        "how the page got its first view"
+    );
+    // A reload asks: the view the window was built with is as old as the window.
+    client.refresh().await.expect("reload the page");
+    wait_for(
+        &client,
+        "main[data-screen='setup']",
+        "the setup screen, reloaded",
+    )
+    .await;
+    let first_view = client
+        .execute("return document.documentElement.dataset.firstView;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        first_view.as_str(),
+        Some("asked"),
+        "how the reloaded page got its view"
+    );
     let title = wait_for_text(&client, "#setup-title", "Discord application").await;
     assert!(title.contains("Connect Linkcord"), "{title}");
     let shot = screenshot(&client, "startup-setup").await;

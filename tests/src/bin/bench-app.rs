@@ -391,6 +391,11 @@ struct ColdStart {
     /// profile stamp above comes before that frame's layout. NaN for a build older than the
     /// stamp (`data-first-screen-drawn-at`).
     process_to_drawn: f64,
+    /// The CPU time the app and its WebKit processes had used when the profile stamp was
+    /// first read (10 ms ticks per process). On two cores a start is mostly waiting for a CPU, so this
+    /// moves less with the machine's load than the times above, and says whether a change
+    /// removed work or only moved it.
+    cpu_ms: f64,
 }
 
 async fn cold_starts(sandbox: &Sandbox, bin: &Path) -> Result<Vec<ColdStart>> {
@@ -436,9 +441,10 @@ async fn starts_against_baseline(
         median(runs.iter().map(f).collect()) / median(baseline.iter().map(f).collect())
     };
     println!(
-        "  against the baseline, in turn: process->render {:.2}x, process->drawn {:.2}x",
+        "  against the baseline, in turn: process->render {:.2}x, process->drawn {:.2}x, cpu (tree) {:.2}x",
         ratio(|r| r.process_to_render),
-        ratio(|r| r.process_to_drawn)
+        ratio(|r| r.process_to_drawn),
+        ratio(|r| r.cpu_ms)
     );
     Ok(runs)
 }
@@ -447,7 +453,15 @@ async fn cold_start(sandbox: &Sandbox, bin: &Path) -> Result<ColdStart> {
     let driver = Driver::start(sandbox);
     let before = unix_ms_now();
     let client = driver.launch_program(bin, &[]).await;
-    let rendered = render_time(&client).await;
+    let tree_cpu = || {
+        app_pid(bin).map_or(f64::NAN, |pid| {
+            descendants(pid)
+                .into_iter()
+                .filter_map(processes::cpu_ms)
+                .sum()
+        })
+    };
+    let rendered = render_time(&client, &tree_cpu).await;
     // Read while the app still runs: /proc forgets it once the driver ends it.
     let started = app_pid(bin).and_then(|pid| {
         processes::start_unix_ms(pid).ok_or_else(|| format!("/proc/{pid}/stat is unreadable"))
@@ -463,6 +477,7 @@ async fn cold_start(sandbox: &Sandbox, bin: &Path) -> Result<ColdStart> {
         page_to_script: rendered.script,
         page_to_app_view: rendered.app_view,
         process_to_drawn: rendered.at - rendered.after_page_start + rendered.drawn - started,
+        cpu_ms: rendered.cpu_ms,
     })
 }
 
@@ -472,7 +487,7 @@ async fn cold_start(sandbox: &Sandbox, bin: &Path) -> Result<ColdStart> {
 async fn warm_up(sandbox: &Sandbox) -> Result<()> {
     let driver = Driver::start(sandbox);
     let client = driver.launch(&[]).await;
-    render_time(&client).await?;
+    render_time(&client, &|| f64::NAN).await?;
     let images = sandbox.data_dir.path().join("cache").join("images");
     let count = || std::fs::read_dir(&images).map_or(0, |d| d.count());
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -502,10 +517,13 @@ struct Rendered {
     script: f64,
     app_view: f64,
     drawn: f64,
+    /// What the `cpu` reader of [`render_time`] said when the profile stamp was first seen.
+    cpu_ms: f64,
 }
 
 /// Reads the render stamp. Polls, since WebDriver may connect before or after the render.
-async fn render_time(client: &Client) -> Result<Rendered> {
+/// `cpu` is read as soon as the profile's stamp is seen, the same moment for every build.
+async fn render_time(client: &Client, cpu: &dyn Fn() -> f64) -> Result<Rendered> {
     let script = r#"
         const stamps = document.documentElement.dataset;
         const mark = stamps.profileRenderedAt;
@@ -519,12 +537,16 @@ async fn render_time(client: &Client) -> Result<Rendered> {
     let deadline = Instant::now() + RENDER_TIMEOUT;
     // The frame's stamp comes a frame after the profile's; a build older than it has none.
     let mut drawn_deadline = None;
+    let mut cpu_at_profile = f64::NAN;
     while Instant::now() < deadline {
         let value = client
             .execute(script, vec![])
             .await
             .map_err(|e| format!("reading the render stamp: {e}"))?;
         let part = |i: usize| value.get(i).and_then(Value::as_f64);
+        if part(1).is_some() && drawn_deadline.is_none() {
+            cpu_at_profile = cpu();
+        }
         let waiting_for_frame = part(1).is_some() && part(4).is_none() && {
             let due = *drawn_deadline.get_or_insert_with(|| Instant::now() + FRAME_STAMP_WAIT);
             Instant::now() < due
@@ -536,6 +558,7 @@ async fn render_time(client: &Client) -> Result<Rendered> {
                 script: part(2).unwrap_or(f64::NAN),
                 app_view: part(3).unwrap_or(f64::NAN),
                 drawn: part(4).unwrap_or(f64::NAN),
+                cpu_ms: cpu_at_profile,
             });
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -547,12 +570,12 @@ fn print_cold_starts(title: &str, runs: &[ColdStart]) {
     println!();
     println!("{title}, {} runs, ms:", runs.len());
     println!(
-        "  run  launch->render  process->render  launch->process  page->render  page->script  page->app view  process->drawn"
+        "  run  launch->render  process->render  launch->process  page->render  page->script  page->app view  process->drawn  cpu (tree)"
     );
-    let row = |label: &str, values: [f64; 7]| {
-        let [a, b, c, d, e, f, g] = values;
+    let row = |label: &str, values: [f64; 8]| {
+        let [a, b, c, d, e, f, g, h] = values;
         println!(
-            "  {label:>3}  {a:>14.1}  {b:>15.1}  {c:>15.1}  {d:>12.1}  {e:>12.1}  {f:>14.1}  {g:>14.1}"
+            "  {label:>3}  {a:>14.1}  {b:>15.1}  {c:>15.1}  {d:>12.1}  {e:>12.1}  {f:>14.1}  {g:>14.1}  {h:>10.0}"
         );
     };
     for (i, run) in runs.iter().enumerate() {
@@ -566,6 +589,7 @@ fn print_cold_starts(title: &str, runs: &[ColdStart]) {
                 run.page_to_script,
                 run.page_to_app_view,
                 run.process_to_drawn,
+                run.cpu_ms,
             ],
         );
     }
@@ -580,6 +604,7 @@ fn print_cold_starts(title: &str, runs: &[ColdStart]) {
             column(|r| r.page_to_script),
             column(|r| r.page_to_app_view),
             column(|r| r.process_to_drawn),
+            column(|r| r.cpu_ms),
         ],
     );
     println!("  target: process->render under 500 ms");
@@ -626,7 +651,7 @@ async fn session(sandbox: &Sandbox, bin: &Path, pair: &Pair<'_>) -> Result<Sessi
 }
 
 async fn measure_session(client: &Client, bin: &Path, pair: &Pair<'_>) -> Result<Session> {
-    render_time(client).await?;
+    render_time(client, &|| f64::NAN).await?;
     tokio::time::sleep(IDLE).await;
     let idle = print_memory(
         "Memory, idle 5 s after a start with Discord reachable",
