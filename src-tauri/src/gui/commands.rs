@@ -29,11 +29,18 @@ pub async fn app_view(app: AppHandle, state: State<'_, AppState>) -> Result<AppV
 pub async fn open_link(url: String) -> Result<(), CommandError> {
     let url = url::Url::parse(&url)
         .map_err(|e| CommandError::new(ErrorKind::InvalidInput, format!("{url}: {e}")))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(CommandError::new(
+            ErrorKind::InvalidInput,
+            format!("{url} is not a web address"),
+        ));
+    }
+    // What is left to fail is the desktop's: no opener, or no browser set up.
     let opened =
         tauri::async_runtime::spawn_blocking(move || linkcord_core::session::open_web_page(&url))
             .await
             .map_err(|e| CommandError::new(ErrorKind::Other, e))?;
-    opened.map_err(|e| CommandError::new(ErrorKind::InvalidInput, e))
+    opened.map_err(|e| CommandError::new(ErrorKind::Other, e))
 }
 
 /// The window has painted its first screen: what waited for it may use the main thread.

@@ -1,5 +1,5 @@
-//! The app's start: a timeline of it, and the gate that keeps work out of the first screen's
-//! way.
+//! The app's start: a timeline of it, the view the window is built with, and the gate that
+//! keeps work out of the first screen's way.
 //!
 //! `RUST_LOG=linkcord::startup=debug` logs each stage the start reaches with the milliseconds
 //! since `linkcord-app` began; `scripts/bench-app.sh` measures the whole start, this says
@@ -40,8 +40,10 @@ pub fn reached(stage: &str) {
 pub const FIRST_VIEW_PATIENCE: Duration = Duration::from_millis(100);
 
 /// The view the window's first screen shows, built before the window so the page has it when
-/// its script runs: asking for it over IPC took 30 to 40 ms of a start. `None` when it takes
-/// longer than [`FIRST_VIEW_PATIENCE`] or fails (the page's own request reports why).
+/// its script runs: asking for it over IPC kept the page waiting 30 to 40 ms (on two busy
+/// cores other work filled that wait, so the start as a whole gained little there). `None`
+/// when it takes longer than [`FIRST_VIEW_PATIENCE`] or fails (the page's own request then
+/// reports why).
 pub fn first_view(app: &AppHandle) -> Option<AppView> {
     let state = app.state::<AppState>();
     // The timeout is made inside the runtime: its timer belongs to it.
