@@ -5,8 +5,9 @@
 //! from the configured CDN, stored under the data dir keyed by a hash of their URL, and served
 //! from there on every later request.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
@@ -56,6 +57,9 @@ pub struct ImageCache {
     /// 60 ms that a start drawing from the cache would otherwise wait for. Shared by every
     /// clone, made before or after it is built (the prefetch downloads through clones).
     http: Arc<OnceLock<reqwest::Client>>,
+    /// The downloads under way, one turn per file: at start the page, the tray and the
+    /// prefetch may all ask for the same picture at once, and it is fetched once.
+    downloads: Arc<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl ImageCache {
@@ -64,6 +68,7 @@ impl ImageCache {
             dir: dir.to_path_buf(),
             cdn: endpoints.cdn_base().clone(),
             http: Arc::default(),
+            downloads: Arc::default(),
         }
     }
 
@@ -85,18 +90,47 @@ impl ImageCache {
     pub async fn get(&self, url: &Url) -> Result<Image, ImageError> {
         self.check_cdn(url)?;
         let path = self.path_for(url);
-        match std::fs::read(&path) {
-            Ok(bytes) => return sniff(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(ImageError::Io { path, source }),
+        if let Some(image) = read_cached(&path)? {
+            return Ok(image);
         }
+        let turn = self.turn_for(&path);
+        let result = {
+            let _mine = turn.lock().await;
+            // Whoever had the turn before may have fetched it meanwhile.
+            match read_cached(&path)? {
+                Some(image) => Ok(image),
+                None => self.download(url, &path).await,
+            }
+        };
+        self.end_turn(&path, &turn);
+        result
+    }
+
+    /// Fetches the image at `url` and keeps it at `path`.
+    async fn download(&self, url: &Url, path: &Path) -> Result<Image, ImageError> {
         tracing::debug!("fetching image {url}");
         let image = self.fetch(url).await?;
         // The image is good even when it cannot be kept: show it, and fetch it again next time.
-        if let Err(e) = crate::files::write_atomic(&path, &image.bytes) {
+        if let Err(e) = crate::files::write_atomic(path, &image.bytes) {
             tracing::warn!("image not cached at {}: {e}", path.display());
         }
         Ok(image)
+    }
+
+    /// The turn to download the file at `path`, shared by everyone asking for it now.
+    fn turn_for(&self, path: &Path) -> Arc<tokio::sync::Mutex<()>> {
+        let mut downloads = self.downloads.lock().unwrap_or_else(|e| e.into_inner());
+        downloads.entry(path.to_path_buf()).or_default().clone()
+    }
+
+    /// Forgets the turn once nobody else holds it, so the map holds only downloads under way.
+    fn end_turn(&self, path: &Path, turn: &Arc<tokio::sync::Mutex<()>>) {
+        let mut downloads = self.downloads.lock().unwrap_or_else(|e| e.into_inner());
+        // Two holders left: the map's and this caller's.
+        if downloads.get(path).is_some_and(|t| Arc::ptr_eq(t, turn)) && Arc::strong_count(turn) <= 2
+        {
+            downloads.remove(path);
+        }
     }
 
     /// The image at `url` if it is already cached; never touches the network.
@@ -175,6 +209,18 @@ impl ImageCache {
             bytes.extend_from_slice(&chunk);
         }
         sniff(bytes)
+    }
+}
+
+/// The image cached at `path`, if there is one.
+fn read_cached(path: &Path) -> Result<Option<Image>, ImageError> {
+    match std::fs::read(path) {
+        Ok(bytes) => sniff(bytes).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ImageError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 
@@ -295,6 +341,23 @@ mod tests {
 
         assert_eq!(c.prefetch(urls).await, 0, "a second pass finds them all");
         assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 5);
+    }
+
+    #[tokio::test]
+    async fn a_picture_asked_for_several_times_at_once_is_fetched_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (endpoints, requests) = counting_cdn().await;
+        let c = ImageCache::new(dir.path(), &endpoints);
+        let url = endpoints.cdn_url("avatars/1/same.png");
+        // All three miss the cache before any download ends (the page, the tray, the prefetch).
+        let clone = c.clone();
+        let (a, b, d) = tokio::join!(c.get(&url), clone.get(&url), c.get(&url));
+        assert!(a.is_ok() && b.is_ok() && d.is_ok());
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(
+            c.downloads.lock().unwrap().is_empty(),
+            "no turn is kept once done"
+        );
     }
 
     #[test]
