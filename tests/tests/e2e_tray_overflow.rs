@@ -122,8 +122,7 @@ async fn past_ten_accounts_the_rest_go_under_more_accounts_and_switch_from_there
         .map(|u| if u.avatar().is_some() { 2 } else { 1 } + usize::from(u.banner().is_some()))
         .sum();
     let images = sandbox.data_dir.path().join("cache").join("images");
-    // Only finished pictures: a download in progress is a hidden temporary file beside them
-    // (the tray and the prefetch may both be fetching the same picture at that moment).
+    // Only finished pictures: a download in progress is a hidden temporary file beside them.
     let cached = || {
         std::fs::read_dir(&images).map_or(0, |dir| {
             dir.filter_map(Result::ok)
