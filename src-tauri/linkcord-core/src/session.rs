@@ -15,7 +15,9 @@ mod snapshot;
 mod tests;
 
 pub use crate::accounts::CachedSnapshot;
-pub use browser::{BrowserLaunch, Opener, UrlSink, keep_from_browser, open_web_page};
+pub use browser::{
+    BrowserLaunch, OpenPageError, Opener, UrlSink, keep_from_browser, open_web_page,
+};
 pub use error::SessionError;
 pub use flows::{LoggedOut, Session, SignInOptions, SignedIn, client_secret_in_force};
 pub use quick::stored_token;

@@ -27,20 +27,17 @@ pub async fn app_view(app: AppHandle, state: State<'_, AppState>) -> Result<AppV
 /// the system's browser. Only `https:` and `http:` addresses; the page cannot name the program.
 #[tauri::command]
 pub async fn open_link(url: String) -> Result<(), CommandError> {
+    use linkcord_core::session::{OpenPageError, open_web_page};
     let url = url::Url::parse(&url)
         .map_err(|e| CommandError::new(ErrorKind::InvalidInput, format!("{url}: {e}")))?;
-    if !matches!(url.scheme(), "https" | "http") {
-        return Err(CommandError::new(
-            ErrorKind::InvalidInput,
-            format!("{url} is not a web address"),
-        ));
-    }
-    // What is left to fail is the desktop's: no opener, or no browser set up.
-    let opened =
-        tauri::async_runtime::spawn_blocking(move || linkcord_core::session::open_web_page(&url))
-            .await
-            .map_err(|e| CommandError::new(ErrorKind::Other, e))?;
-    opened.map_err(|e| CommandError::new(ErrorKind::Other, e))
+    let opened = tauri::async_runtime::spawn_blocking(move || open_web_page(&url))
+        .await
+        .map_err(|e| CommandError::new(ErrorKind::Other, e))?;
+    opened.map_err(|e| match e {
+        OpenPageError::NotWebAddress(_) => CommandError::new(ErrorKind::InvalidInput, e),
+        // The desktop's: no opener, or no browser set up.
+        OpenPageError::Opener(_) => CommandError::new(ErrorKind::Other, e),
+    })
 }
 
 /// The window has painted its first screen: what waited for it may use the main thread.

@@ -125,32 +125,34 @@ fn starts_only() -> bool {
     std::env::args().any(|a| a == "--starts-only")
 }
 
+/// The value after `--name` on the command line: `None` without the option, `Some(None)`
+/// when it is the last argument.
+fn option_value(name: &str) -> Option<Option<String>> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == name)?;
+    Some(args.get(at + 1).cloned())
+}
+
 /// `--against OTHER`, when given: another build's `linkcord` to start in turn with `bin`.
 fn against_option() -> Result<Option<PathBuf>> {
-    let args: Vec<String> = std::env::args().collect();
-    let Some(at) = args.iter().position(|a| a == "--against") else {
+    let Some(other) = option_value("--against") else {
         return Ok(None);
     };
-    let other = args
-        .get(at + 1)
-        .ok_or("--against takes the path of another build's linkcord")?;
-    std::fs::canonicalize(other)
+    let other = other.ok_or("--against takes the path of another build's linkcord")?;
+    std::fs::canonicalize(&other)
         .map(Some)
         .map_err(|e| format!("--against {other}: {e}"))
 }
 
 /// `--accounts N`, when given.
 fn accounts_option() -> Result<Option<usize>> {
-    let args: Vec<String> = std::env::args().collect();
-    let Some(at) = args.iter().position(|a| a == "--accounts") else {
+    let Some(n) = option_value("--accounts") else {
         return Ok(None);
     };
-    let n = args
-        .get(at + 1)
-        .and_then(|v| v.parse::<usize>().ok())
+    n.and_then(|v| v.parse::<usize>().ok())
         .filter(|n| *n >= 2)
-        .ok_or("--accounts takes a number of accounts, at least 2")?;
-    Ok(Some(n))
+        .map(Some)
+        .ok_or_else(|| "--accounts takes a number of accounts, at least 2".into())
 }
 
 /// The release binary under test. `LINKCORD_BIN` is also what [`Sandbox`] and [`Driver`]

@@ -71,17 +71,28 @@ impl BrowserLaunch {
 /// plain `xdg-open` on a desktop with no session of its own does).
 const OPENER_VERDICT: Duration = Duration::from_secs(3);
 
+/// Why [`open_web_page`] did not open a page.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpenPageError {
+    /// The address is not `https:` or `http:`: the caller's mistake (or a hostile page's).
+    #[error("{0} is not a web address")]
+    NotWebAddress(String),
+    /// The desktop's opener could not start or said it failed (no browser set up).
+    #[error("{0}")]
+    Opener(String),
+}
+
 /// Opens a web page (`https:` or `http:` only) with the system's opener, never
 /// `LINKCORD_BROWSER` (which is the sign-in's). Blocks for up to three seconds: an error
 /// when the page is not a web address, the opener cannot start, or it exits with a failure
 /// (no browser set up on the desktop).
-pub fn open_web_page(url: &Url) -> Result<(), String> {
+pub fn open_web_page(url: &Url) -> Result<(), OpenPageError> {
     if !matches!(url.scheme(), "https" | "http") {
-        return Err(format!("{url} is not a web address"));
+        return Err(OpenPageError::NotWebAddress(url.to_string()));
     }
     let (program, args) = SYSTEM_OPENER;
-    let child = start(program, args, url)?;
-    verdict(program, child, Instant::now() + OPENER_VERDICT)
+    let child = start(program, args, url).map_err(OpenPageError::Opener)?;
+    verdict(program, child, Instant::now() + OPENER_VERDICT).map_err(OpenPageError::Opener)
 }
 
 /// The opener's exit status if it comes before `deadline`; after that the child is reaped on
@@ -210,7 +221,7 @@ mod tests {
             "linkcord://switch/1",
         ] {
             let refused = open_web_page(&Url::parse(url).unwrap()).unwrap_err();
-            assert!(refused.contains("not a web address"), "{url}: {refused}");
+            assert_eq!(refused, OpenPageError::NotWebAddress(url.to_owned()));
         }
     }
 
