@@ -51,15 +51,34 @@ describe("the account list", () => {
     const props = { accounts: accounts(40, 60), switching: null, activeDataTime: null, t: translator("en"), onswitch: () => {}, onsignin: () => {} };
     const { container } = render(AccountSwitcher, props);
     const built = () => Array.from(container.querySelectorAll<HTMLElement>("#account-list [data-account-id]")).map((b) => Number(b.dataset.accountId) - 1000);
-    // The window is 768 px high here: 17 rows from the top, and the 17 leading up to the active one (40).
+    const blocks = () => Array.from(container.querySelectorAll<HTMLElement>("#account-list li.pending"));
+    // The window is 768 px high here, so 17 rows can be in view at most. The active account
+    // (40) is further down: the list is scrolled to it, so the 17 rows leading up to it are
+    // built, and the rest stands in as one block above them (24 rows) and one below (19).
     const first = built();
-    expect(first).toEqual([...Array.from({ length: 17 }, (_, i) => i), ...Array.from({ length: 17 }, (_, i) => 24 + i)]);
-    const standIns = container.querySelectorAll("#account-list li.pending");
-    expect(standIns).toHaveLength(60 - first.length);
-    standIns.forEach((li) => expect(li.getAttribute("aria-hidden")).toBe("true"));
-    // Then all of them, in the list's order.
+    expect(first).toEqual(Array.from({ length: 17 }, (_, i) => 24 + i));
+    const [above, below] = blocks();
+    expect(blocks()).toHaveLength(2);
+    expect(above.nextElementSibling?.querySelector("[data-account-id='1024']")).not.toBeNull();
+    expect(above.style.getPropertyValue("--rows")).toBe("24");
+    expect(below.previousElementSibling?.querySelector("[data-account-id='1040']")).not.toBeNull();
+    expect(below.style.getPropertyValue("--rows")).toBe("19");
+    blocks().forEach((li) => expect(li.getAttribute("aria-hidden")).toBe("true"));
+    // Then all of them, in the list's order, and no block.
     await waitFor(() => expect(built()).toHaveLength(60));
     expect(built()).toEqual(Array.from({ length: 60 }, (_, i) => i));
-    expect(container.querySelector("#account-list li.pending")).toBeNull();
+    expect(blocks()).toHaveLength(0);
+  });
+
+  it("builds the top of a long list first when the active account is in it", async () => {
+    const props = { accounts: accounts(3, 60), switching: null, activeDataTime: null, t: translator("en"), onswitch: () => {}, onsignin: () => {} };
+    const { container } = render(AccountSwitcher, props);
+    const built = () => Array.from(container.querySelectorAll<HTMLElement>("#account-list [data-account-id]")).map((b) => Number(b.dataset.accountId) - 1000);
+    expect(built()).toEqual(Array.from({ length: 17 }, (_, i) => i));
+    const blocks = container.querySelectorAll<HTMLElement>("#account-list li.pending");
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0].style.getPropertyValue("--rows")).toBe("43");
+    expect(container.querySelector("#account-list")?.lastElementChild).toBe(blocks[0]);
+    await waitFor(() => expect(built()).toHaveLength(60));
   });
 });

@@ -17,3 +17,16 @@ export function cssColours(node: HTMLElement, vars: Record<string, string | null
   apply(vars);
   return { update: apply };
 }
+
+/**
+ * Sets a CSS custom property to a count the stylesheet multiplies (how many rows a spacer
+ * stands for, say), through the CSSOM like {@link cssColours}. Not a whole number: removed.
+ */
+export function cssCount(node: HTMLElement, [name, count]: [string, number]) {
+  const apply = ([nextName, next]: [string, number]) => {
+    if (Number.isInteger(next) && next >= 0) node.style.setProperty(nextName, String(next));
+    else node.style.removeProperty(nextName);
+  };
+  apply([name, count]);
+  return { update: apply };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatWhen, initials, isSingular, languageName } from "./format";
+import { formatCount, formatWhen, initials, isSingular, languageName } from "./format";
 
 describe("format", () => {
   const now = new Date(2026, 10, 25, 18, 0);
@@ -22,6 +22,12 @@ describe("format", () => {
     expect(isSingular(1, "en")).toBe(true);
     expect(isSingular(0, "en")).toBe(false);
     expect(isSingular(0, "fr")).toBe(true);
+  });
+
+  it("groups the digits of a count the way the window's language does, whichever came first", () => {
+    expect(formatCount(1234567, "en")).toBe("1,234,567");
+    expect(formatCount(1234567, "fr")).toBe("1\u202f234\u202f567");
+    expect(formatCount(1234, "en")).toBe("1,234");
   });
 
   it("makes initials from a name", () => {
