@@ -12,6 +12,7 @@ mod cli;
 mod exit;
 mod gui;
 mod launch;
+mod loader;
 pub mod models;
 
 /// `linkcord`: runs a subcommand, or hands over to the app. Never touches the GUI code, so
@@ -31,6 +32,9 @@ pub fn run_command_line() -> i32 {
 /// `linkcord-app`: the window and the tray. It takes the same arguments as `linkcord` (a link,
 /// `--hidden`, or a subcommand, which it runs like `linkcord` would).
 pub fn run_app() -> i32 {
+    // SAFETY: the first call of the app's `main`, before logging, a runtime or Tauri have
+    // started a thread.
+    unsafe { loader::forget() };
     hide_client_secret();
     init_logging();
     match cli::parse() {

@@ -188,11 +188,23 @@ impl Sandbox {
     /// The WebKit web processes of this sandbox's app: those whose environment (inherited
     /// from the app) names this sandbox's data directory.
     pub fn web_processes(&self) -> Vec<u32> {
+        self.processes_named("WebKitWebProces")
+    }
+
+    /// This sandbox's running `linkcord-app` (a second launch that handed over may linger for
+    /// a moment beside it).
+    pub fn app_processes(&self) -> Vec<u32> {
+        self.processes_named("linkcord-app")
+    }
+
+    /// Processes called `name` (as `/proc/<pid>/comm` has it) whose environment names this
+    /// sandbox's data directory.
+    fn processes_named(&self, name: &str) -> Vec<u32> {
         let marker = format!("LINKCORD_DATA_DIR={}", self.data_dir.path().display());
         processes::pids()
             .into_iter()
             .filter(|pid| {
-                processes::command_name(*pid) == "WebKitWebProces"
+                processes::command_name(*pid) == name
                     && processes::environment(*pid).contains(&marker)
             })
             .collect()

@@ -29,9 +29,14 @@ pub const OPENERS: &[&str] = &[
     "google-chrome",
 ];
 
-/// Variables the app sets in its own environment for its window (`gui/webkit.rs`), which a
-/// browser it starts must not inherit.
-pub const THE_APPS_OWN: &[&str] = &["WEBKIT_DISABLE_COMPOSITING_MODE", "GDK_GL"];
+/// Variables the app sets in its own environment for its window (`gui/webkit.rs`), or that
+/// `linkcord` hands it for the loader (`loader.rs`), which a browser it starts must not inherit.
+pub const THE_APPS_OWN: &[&str] = &[
+    "WEBKIT_DISABLE_COMPOSITING_MODE",
+    "GDK_GL",
+    "LD_PRELOAD",
+    "LINKCORD_PRELOADED",
+];
 
 /// One call to an opener: the program's name and its arguments, and which of
 /// [`THE_APPS_OWN`] it inherited.
