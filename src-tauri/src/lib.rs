@@ -34,7 +34,7 @@ pub fn run_command_line() -> i32 {
 pub fn run_app() -> i32 {
     // SAFETY: the first call of the app's `main`, before logging, a runtime or Tauri have
     // started a thread.
-    unsafe { loader::forget() };
+    unsafe { loader::settle() };
     hide_client_secret();
     init_logging();
     match cli::parse() {

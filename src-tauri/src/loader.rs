@@ -10,19 +10,23 @@
 //!
 //! A library in `LD_PRELOAD` is searched right after the executable, so `linkcord`, when it
 //! hands over to the app, puts the voice there: the same file WebKit loads anyway, found
-//! first. Nothing else changes: the voice's symbols all carry its own prefix, so moving it
-//! forward makes no other library's symbol resolve elsewhere. Only when:
+//! first. Nothing else changes: no other library names any of the voice's symbols (with
+//! `LD_DEBUG=bindings`, every binding to the voice comes from the voice itself, in the app and
+//! in WebKit's processes, before and after), so no other symbol resolves elsewhere. Only when:
 //! - `LD_PRELOAD` is not set already (the person's own choice is left alone), and
 //! - the voice lies in the folder WebKitGTK 4.1 lies in (a WebKit built without speech
 //!   synthesis on a system where Flite is also installed for something else would load the
 //!   voice for nothing, a few milliseconds: accepted, as the check stays one `stat` each).
 //!
-//! The app takes the variable out of its own environment at once ([`forget`]), so its web
-//! processes, the browser and everything else it starts begin exactly as before.
+//! WebKit's own processes (web content, network) are the same libraries in the same order, with
+//! the voice ~57th: they keep the variable and start ~15 ms shorter each. Anything else the
+//! app starts (a browser, the opener) does not get it ([`settle`]); nor the marker.
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::Command;
+
+use linkcord_core::session::keep_from_browser;
 
 const PRELOAD_VAR: &str = "LD_PRELOAD";
 /// Tells the app which `LD_PRELOAD` value `linkcord` set, so the app removes only that.
@@ -63,29 +67,29 @@ fn voice_to_preload(existing: Option<&OsStr>, dirs: &[PathBuf]) -> Option<PathBu
         .map(|dir| dir.join(VOICE))
 }
 
-/// Takes out of the app's environment what `linkcord` put there for the loader, so nothing the
-/// app starts inherits it.
+/// Settles what `linkcord` put in the app's environment for the loader: the marker goes, and
+/// `LD_PRELOAD`, when it still holds just what `linkcord` set, stays for WebKit's processes
+/// but is kept from every browser.
 ///
 /// # Safety
 /// Changes the process environment: call it before any other thread exists (the top of the
 /// app's `main`).
-pub unsafe fn forget() {
+pub unsafe fn settle() {
     let marker = std::env::var_os(MARKER_VAR);
-    let preload = std::env::var_os(PRELOAD_VAR);
-    for name in to_remove(marker.as_deref(), preload.as_deref()) {
-        // SAFETY: the caller guarantees no other thread runs yet.
-        unsafe { std::env::remove_var(name) };
+    if marker.is_none() {
+        return;
+    }
+    // SAFETY: the caller guarantees no other thread runs yet.
+    unsafe { std::env::remove_var(MARKER_VAR) };
+    if ours(marker.as_deref(), std::env::var_os(PRELOAD_VAR).as_deref()) {
+        keep_from_browser(PRELOAD_VAR);
     }
 }
 
-/// Which variables [`forget`] removes: the marker, and `LD_PRELOAD` when it still holds just
-/// what `linkcord` set.
-fn to_remove(marker: Option<&OsStr>, preload: Option<&OsStr>) -> Vec<&'static str> {
-    match marker {
-        None => Vec::new(),
-        Some(set) if preload == Some(set) => vec![MARKER_VAR, PRELOAD_VAR],
-        Some(_) => vec![MARKER_VAR],
-    }
+/// Whether `LD_PRELOAD` (`preload`) is still what `linkcord` set (`marker`): if someone changed
+/// it in between, it is theirs, and left alone.
+fn ours(marker: Option<&OsStr>, preload: Option<&OsStr>) -> bool {
+    marker.is_some() && marker == preload
 }
 
 #[cfg(test)]
@@ -131,21 +135,15 @@ mod tests {
     }
 
     #[test]
-    fn the_app_removes_only_what_linkcord_set() {
+    fn the_app_treats_as_its_own_only_what_linkcord_set() {
         let set = OsStr::new("/usr/lib/x/libflite_cmu_time_awb.so.1");
-        assert_eq!(to_remove(None, None), Vec::<&str>::new());
+        assert!(ours(Some(set), Some(set)));
         // Started without `linkcord` (autostart runs the app itself): a preload is the person's.
-        assert_eq!(to_remove(None, Some(set)), Vec::<&str>::new());
-        assert_eq!(
-            to_remove(Some(set), Some(set)),
-            vec![MARKER_VAR, PRELOAD_VAR]
-        );
-        // Someone changed LD_PRELOAD between the two: theirs stays.
-        assert_eq!(
-            to_remove(Some(set), Some(OsStr::new("libother.so"))),
-            vec![MARKER_VAR]
-        );
-        assert_eq!(to_remove(Some(set), None), vec![MARKER_VAR]);
+        assert!(!ours(None, Some(set)));
+        assert!(!ours(None, None));
+        // Someone changed or removed LD_PRELOAD between the two: not ours.
+        assert!(!ours(Some(set), Some(OsStr::new("libother.so"))));
+        assert!(!ours(Some(set), None));
     }
 
     #[test]

@@ -62,7 +62,7 @@ async fn url_opened_by(sandbox: &Sandbox, client: &Client, css: &str, what: &str
     assert_eq!(
         calls[before].inherited,
         Vec::<String>::new(),
-        "{what}: the opener inherited the app's own drawing variables"
+        "{what}: the opener inherited variables the app set for itself"
     );
     calls[before].url().to_owned()
 }

@@ -58,43 +58,44 @@ async fn first_start_shows_the_setup_screen() {
         env.iter().any(|kv| kv == "GDK_GL=disable"),
         "GTK should not set up OpenGL when the window draws in software"
     );
-    loader_order_stays_with_the_app(&sandbox, &env);
+    loader_order_reaches_webkit_alone(&sandbox, &env);
     client.close().await.expect("close the session");
 }
 
 /// `linkcord` started the app with WebKit's Flite voice searched first by the loader, where
-/// this machine has both beside each other (`loader.rs`), and the app kept that from its web
-/// process (`web_env`). `/proc/<pid>/environ` shows what a process was started with.
-fn loader_order_stays_with_the_app(sandbox: &Sandbox, web_env: &[String]) {
+/// this machine has both beside each other (`loader.rs`); WebKit's web process (`web_env`) got
+/// it too, the marker went nowhere. `/proc/<pid>/environ` shows what a process started with.
+/// That no browser gets it is `e2e_effects`' part (the recording opener).
+fn loader_order_reaches_webkit_alone(sandbox: &Sandbox, web_env: &[String]) {
     let dir = format!("/usr/lib/{}-linux-gnu", std::env::consts::ARCH);
     let voice = format!("{dir}/libflite_cmu_time_awb.so.1");
     let beside_webkit = std::path::Path::new(&format!("{dir}/libwebkit2gtk-4.1.so.0")).exists()
         && std::path::Path::new(&voice).exists();
+    let expected: Vec<String> = if beside_webkit {
+        vec![format!("LD_PRELOAD={voice}")]
+    } else {
+        Vec::new()
+    };
+    let preload = |env: &[String]| -> Vec<String> {
+        env.iter()
+            .filter(|kv| kv.starts_with("LD_PRELOAD="))
+            .cloned()
+            .collect()
+    };
     let apps = sandbox.app_processes();
     assert_eq!(apps.len(), 1, "one app process: {apps:?}");
-    let app_env = processes::environment(apps[0]);
-    let preload: Vec<&String> = app_env
-        .iter()
-        .filter(|kv| kv.starts_with("LD_PRELOAD="))
-        .collect();
-    if beside_webkit {
-        assert_eq!(
-            preload,
-            [&format!("LD_PRELOAD={voice}")],
-            "the app's loader order"
-        );
-    } else {
-        assert!(
-            preload.is_empty(),
-            "no voice to move, so no LD_PRELOAD: {preload:?}"
-        );
-    }
-    for name in ["LD_PRELOAD=", "LINKCORD_PRELOADED="] {
-        assert!(
-            !web_env.iter().any(|kv| kv.starts_with(name)),
-            "the web process must start as before, without {name}"
-        );
-    }
+    assert_eq!(
+        preload(&processes::environment(apps[0])),
+        expected,
+        "the app's loader order"
+    );
+    assert_eq!(preload(web_env), expected, "the web process's loader order");
+    assert!(
+        !web_env
+            .iter()
+            .any(|kv| kv.starts_with("LINKCORD_PRELOADED=")),
+        "the marker is for the app alone"
+    );
 }
 
 #[tokio::test]
