@@ -234,7 +234,12 @@ impl Sandbox {
 
     /// `linkcord ARGS…` in this sandbox, with no Linkcord variable leaking in from outside.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(linkcord_bin());
+        self.command_for(&linkcord_bin(), args)
+    }
+
+    /// [`Self::command`] for another build's `linkcord` (`program`).
+    pub fn command_for(&self, program: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         for (key, _) in std::env::vars() {
             if key.starts_with("LINKCORD_") && key != "LINKCORD_BIN" {
                 cmd.env_remove(key);

@@ -12,6 +12,7 @@ pub mod opener;
 pub mod processes;
 pub mod rig;
 pub mod seed;
+pub mod startlog;
 pub mod tray;
 pub mod webdriver;
 pub mod window_manager;

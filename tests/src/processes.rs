@@ -6,6 +6,7 @@
 //! tree after a test, and to read start times and memory. Linux only, as the suites are.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// What the suites need of one line of `/proc/<pid>/stat`.
@@ -162,6 +163,22 @@ fn kb_field(path: &str, key: &str) -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// Sends `sig` ("-TERM", "-KILL") to those of `pids` still alive, with `kill`.
+pub fn signal(pids: &[u32], sig: &str) {
+    let live: Vec<String> = pids
+        .iter()
+        .filter(|p| alive(**p))
+        .map(u32::to_string)
+        .collect();
+    if !live.is_empty() {
+        let _ = Command::new("kill")
+            .arg(sig)
+            .args(&live)
+            .stderr(Stdio::null())
+            .status();
+    }
 }
 
 #[cfg(test)]

@@ -102,28 +102,13 @@ impl Drop for Driver {
         // even when a test failed half-way: a stray app would hold the single-instance lock
         // and swallow the next test's launch. SIGTERM first, then SIGKILL for what is left.
         let tree = processes::descendants(self.child.id());
-        signal(&tree, "-TERM");
+        processes::signal(&tree, "-TERM");
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline && tree.iter().any(|pid| processes::alive(*pid)) {
             std::thread::sleep(Duration::from_millis(50));
         }
-        signal(&tree, "-KILL");
+        processes::signal(&tree, "-KILL");
         let _ = self.child.wait();
-    }
-}
-
-fn signal(pids: &[u32], sig: &str) {
-    let live: Vec<String> = pids
-        .iter()
-        .filter(|p| processes::alive(**p))
-        .map(u32::to_string)
-        .collect();
-    if !live.is_empty() {
-        let _ = Command::new("kill")
-            .arg(sig)
-            .args(&live)
-            .stderr(Stdio::null())
-            .status();
     }
 }
 

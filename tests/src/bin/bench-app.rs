@@ -36,7 +36,10 @@
 //! Xvfb and a private Secret Service. It exits 0 whatever the numbers are, and non-zero only
 //! when it could not measure. `--memory-only` skips the cold starts and the CLI baseline;
 //! `--starts-only` measures the cold starts with Discord reachable and nothing else (with
-//! `--accounts N` too). `--starts-only --against OTHER` also starts OTHER (another build's
+//! `--accounts N` too), then as many starts without WebDriver: `linkcord` spawned with its
+//! start-up log on, from the spawn to its "first screen drawn" line
+//! ([`linkcord_tests::startlog`]), which leaves out what `tauri-driver`, WebKitWebDriver and
+//! the polling cost the machine's two cores. `--starts-only --against OTHER` also starts OTHER (another build's
 //! `linkcord`, with its `linkcord-app` beside it) in turn with the build under test, on the
 //! same data, and prints OTHER's starts and the ratio of the medians: on a shared machine two
 //! series run minutes apart differ by more than most changes do.
@@ -50,6 +53,7 @@ use linkcord_tests::app::Sandbox;
 use linkcord_tests::emulator::{Emulator, EmulatorConfig, ids};
 use linkcord_tests::processes::{self, descendants, unix_ms_now};
 use linkcord_tests::seed::{ManyUsers, sign_in_all};
+use linkcord_tests::startlog::time_to_first_screen;
 use linkcord_tests::webdriver::{Driver, wait_for, wait_for_text};
 use serde_json::{Value, json};
 
@@ -253,6 +257,8 @@ struct Figures {
     accounts: usize,
     /// The app process's start to the profile in the page, ms.
     cold_start: f64,
+    /// With `--starts-only`: spawn to the first screen drawn, no WebDriver, ms.
+    plain_start: f64,
     /// Switches to the last account: click to the new name in the DOM, and to the frame, ms.
     switch_dom: f64,
     switch_frame: f64,
@@ -294,9 +300,9 @@ async fn measure_with(bin: &Path, n: usize) -> Result<Figures> {
 
     let title = format!("Cold start with {n} accounts, Discord reachable");
     if starts_only() {
-        let starts = starts_against_baseline(&sandbox, bin, &title).await?;
+        let (starts, plain) = starts_against_baseline(&sandbox, bin, &title).await?;
         let cold_start = median(starts.iter().map(|r| r.process_to_render).collect());
-        return Ok(Figures::starts_only(n, cold_start));
+        return Ok(Figures::starts_only(n, cold_start, median(plain)));
     }
     let starts = cold_starts(&sandbox, bin).await?;
     print_cold_starts(&title, &starts);
@@ -314,6 +320,7 @@ async fn measure_with(bin: &Path, n: usize) -> Result<Figures> {
     Ok(Figures {
         accounts: n,
         cold_start,
+        plain_start: f64::NAN,
         switch_dom: median(session.to_last_dom),
         switch_frame: median(session.to_last_frame),
         idle_pss: megabytes(session.idle.pss),
@@ -324,10 +331,11 @@ async fn measure_with(bin: &Path, n: usize) -> Result<Figures> {
 
 impl Figures {
     /// With `--starts-only`: the cold start, and nothing measured for the rest.
-    fn starts_only(accounts: usize, cold_start: f64) -> Self {
+    fn starts_only(accounts: usize, cold_start: f64, plain_start: f64) -> Self {
         Self {
             accounts,
             cold_start,
+            plain_start,
             switch_dom: f64::NAN,
             switch_frame: f64::NAN,
             idle_pss: f64::NAN,
@@ -347,14 +355,17 @@ fn print_summary(two: &Figures, n: &Figures) {
         n.accounts, two.accounts, n.accounts, two.accounts
     );
     println!(
-        "  {:<42} {:>9} {:>9} {:>7}",
+        "  {:<44} {:>9} {:>9} {:>7}",
         "",
         format!("{}", two.accounts),
         format!("{}", n.accounts),
         "ratio"
     );
-    let rows: [(&str, Measure); 6] = [
+    let rows: [(&str, Measure); 7] = [
         ("cold start, process->render, ms", |f| f.cold_start),
+        ("cold start, no WebDriver, ->first screen, ms", |f| {
+            f.plain_start
+        }),
         ("switch to the last, click->DOM, ms", |f| f.switch_dom),
         ("switch to the last, click->frame, ms", |f| f.switch_frame),
         ("idle after start, PSS total, MB", |f| f.idle_pss),
@@ -363,7 +374,7 @@ fn print_summary(two: &Figures, n: &Figures) {
     ];
     for (what, value) in rows {
         let (a, b) = (value(two), value(n));
-        println!("  {what:<42} {a:>9.1} {b:>9.1} {:>7.2}", b / a);
+        println!("  {what:<44} {a:>9.1} {b:>9.1} {:>7.2}", b / a);
     }
     println!("  goal at 100 accounts: switch under 50 ms, cold start under 500 ms");
     print_load("after the summary");
@@ -420,34 +431,65 @@ async fn cold_starts_of(sandbox: &Sandbox, bins: &[&Path]) -> Result<Vec<Vec<Col
     Ok(runs)
 }
 
-/// The cold starts of `bin`, printed under `title`; with `--against OTHER`, OTHER's too,
-/// taken in turn with them, and the ratio of the medians.
+/// The cold starts of `bin`, printed under `title`, then its starts without WebDriver; with
+/// `--against OTHER`, OTHER's too, each taken in turn with `bin`'s, and the ratios of the
+/// medians. Gives `bin`'s cold starts and its starts without WebDriver (ms).
 async fn starts_against_baseline(
     sandbox: &Sandbox,
     bin: &Path,
     title: &str,
-) -> Result<Vec<ColdStart>> {
-    let Some(other) = against_option()? else {
-        let runs = cold_starts(sandbox, bin).await?;
-        print_cold_starts(title, &runs);
-        return Ok(runs);
-    };
-    let mut series = cold_starts_of(sandbox, &[bin, &other]).await?;
-    let (runs, baseline) = (series.remove(0), series.remove(0));
+) -> Result<(Vec<ColdStart>, Vec<f64>)> {
+    let other = against_option()?;
+    let bins: Vec<&Path> = [Some(bin), other.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut series = cold_starts_of(sandbox, &bins).await?;
+    let runs = series.remove(0);
     print_cold_starts(&format!("{title}: {}", bin.display()), &runs);
-    print_cold_starts(
-        &format!("{title}: {} (baseline)", other.display()),
-        &baseline,
-    );
-    let ratio = |f: fn(&ColdStart) -> f64| {
-        median(runs.iter().map(f).collect()) / median(baseline.iter().map(f).collect())
-    };
+    if let Some(baseline) = series.first() {
+        print_cold_starts(
+            &format!("{title}: {} (baseline)", bins[1].display()),
+            baseline,
+        );
+        let ratio = |f: fn(&ColdStart) -> f64| {
+            median(runs.iter().map(f).collect()) / median(baseline.iter().map(f).collect())
+        };
+        println!(
+            "  against the baseline, in turn: process->render {:.2}x, process->drawn {:.2}x, cpu (tree) {:.2}x",
+            ratio(|r| r.process_to_render),
+            ratio(|r| r.process_to_drawn),
+            ratio(|r| r.cpu_ms)
+        );
+    }
+    let mut plain = starts_without_driver(sandbox, &bins).await?;
+    println!();
     println!(
-        "  against the baseline, in turn: process->render {:.2}x, process->drawn {:.2}x, cpu (tree) {:.2}x",
-        ratio(|r| r.process_to_render),
-        ratio(|r| r.process_to_drawn),
-        ratio(|r| r.cpu_ms)
+        "{title}, without WebDriver: spawn to the first screen drawn (the app's own log), {COLD_STARTS} runs, ms:"
     );
+    for (which, values) in bins.iter().zip(&plain) {
+        print_spread(&which.display().to_string(), values.clone());
+    }
+    if let [mine, theirs] = plain.as_slice() {
+        println!(
+            "  against the baseline, in turn: {:.2}x",
+            median(mine.clone()) / median(theirs.clone())
+        );
+    }
+    Ok((runs, plain.remove(0)))
+}
+
+/// Starts of each of `bins` with no WebDriver ([`time_to_first_screen`]), in turn as
+/// [`cold_starts_of`] takes them; one series per binary, ms.
+async fn starts_without_driver(sandbox: &Sandbox, bins: &[&Path]) -> Result<Vec<Vec<f64>>> {
+    let mut runs: Vec<Vec<f64>> = bins.iter().map(|_| Vec::new()).collect();
+    for round in 0..COLD_STARTS {
+        for turn in 0..bins.len() {
+            let which = (turn + round) % bins.len();
+            runs[which].push(time_to_first_screen(sandbox, bins[which]).await?);
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
     Ok(runs)
 }
 

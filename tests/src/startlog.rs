@@ -1,0 +1,117 @@
+//! A start of the app with no WebDriver, timed by the app's own start-up log.
+//!
+//! Through WebDriver, a start shares the two cores with `tauri-driver` and WebKitWebDriver, and
+//! the benchmark polls the page with scripts while it starts. Here `linkcord` is started as a
+//! person starts it, with `RUST_LOG=linkcord::startup=debug`, and the start lasts from just
+//! before the spawn to the app's log line "first screen drawn" (`gui/startup.rs`: the page's
+//! call after the frame that painted its first screen). The line's time is read from its own
+//! timestamp (the app's wall clock), so how soon this side reads the pipe does not count.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::app::Sandbox;
+use crate::processes::{self, unix_ms_now};
+
+/// The stage that ends a start, as `gui/startup.rs` logs it.
+const FIRST_SCREEN: &str = "first screen drawn:";
+/// A start that has not drawn by then has failed.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Starts `program` (a `linkcord`) in `sandbox` with no arguments, waits for its first screen,
+/// ends it and its processes, and gives the milliseconds from the spawn to the first screen.
+pub async fn time_to_first_screen(sandbox: &Sandbox, program: &Path) -> Result<f64, String> {
+    let mut command = tokio::process::Command::from(sandbox.command_for(program, &[]));
+    command
+        .env("RUST_LOG", "linkcord::startup=debug")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let before = unix_ms_now();
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("starting {}: {e}", program.display()))?;
+    let stderr = child.stderr.take().ok_or("no stderr to read")?;
+    let drawn = tokio::time::timeout(PATIENCE, first_screen_at(stderr)).await;
+    if let Some(pid) = child.id() {
+        end(pid, &mut child).await;
+    }
+    let drawn = drawn.map_err(|_| format!("no first screen within {PATIENCE:?}"))??;
+    Ok(drawn - before)
+}
+
+/// Reads the log until the first-screen line and gives its time, Unix milliseconds.
+async fn first_screen_at(stderr: tokio::process::ChildStderr) -> Result<f64, String> {
+    let mut lines = BufReader::new(stderr).lines();
+    while let Some(line) = lines.next_line().await.map_err(|e| e.to_string())? {
+        if line.contains(FIRST_SCREEN) {
+            return logged_at(&line).ok_or_else(|| format!("no time in the log line {line:?}"));
+        }
+    }
+    Err("the app ended before drawing its first screen".into())
+}
+
+/// The Unix milliseconds a tracing line starts with ("2026-12-06T13:24:20.477434Z DEBUG …"),
+/// colour codes skipped should any be there.
+fn logged_at(line: &str) -> Option<f64> {
+    let plain = without_colours(line);
+    let stamp = plain.split_whitespace().next()?;
+    let at = OffsetDateTime::parse(stamp, &Rfc3339).ok()?;
+    Some(at.unix_timestamp_nanos() as f64 / 1e6)
+}
+
+/// `line` without its terminal colour codes (ESC `[` … `m`).
+fn without_colours(line: &str) -> String {
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+/// Ends the app and its WebKit processes: SIGTERM, then SIGKILL for what is left after 5 s.
+async fn end(pid: u32, child: &mut tokio::process::Child) {
+    let tree = processes::descendants(pid);
+    processes::signal(&tree, "-TERM");
+    if tokio::time::timeout(Duration::from_secs(5), child.wait())
+        .await
+        .is_err()
+    {
+        processes::signal(&tree, "-KILL");
+        let _ = child.wait().await;
+    }
+    // The web processes go with the app; give them a moment, as the next start must not
+    // meet them.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while std::time::Instant::now() < deadline && tree.iter().any(|p| processes::alive(*p)) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    processes::signal(&tree, "-KILL");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logged_at;
+
+    #[test]
+    fn the_time_is_read_from_the_start_of_a_log_line() {
+        let plain =
+            "2026-12-06T13:24:20.477434Z DEBUG linkcord::startup: first screen drawn: 420.6 ms";
+        let coloured = "\u{1b}[2m2026-12-06T13:24:20.477434Z\u{1b}[0m \u{1b}[34mDEBUG\u{1b}[0m x";
+        let expected = 1_796_563_460_477.434;
+        assert!((logged_at(plain).unwrap() - expected).abs() < 0.01);
+        assert!((logged_at(coloured).unwrap() - expected).abs() < 0.01);
+        assert_eq!(logged_at("no time here"), None);
+    }
+}
