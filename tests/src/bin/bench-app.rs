@@ -39,7 +39,8 @@
 //! `--accounts N` too), then as many starts without WebDriver: `linkcord` spawned with its
 //! start-up log on, from the spawn to its "first screen drawn" line
 //! ([`linkcord_tests::startlog`]), which leaves out what `tauri-driver`, WebKitWebDriver and
-//! the polling cost the machine's two cores. `--starts-only --against OTHER` also starts OTHER (another build's
+//! the polling cost the machine's two cores, and ends later than the profile stamp (after the
+//! first frame and the page's call back). On this machine its runs spread as widely. `--starts-only --against OTHER` also starts OTHER (another build's
 //! `linkcord`, with its `linkcord-app` beside it) in turn with the build under test, on the
 //! same data, and prints OTHER's starts and the ratio of the medians: on a shared machine two
 //! series run minutes apart differ by more than most changes do.
