@@ -255,6 +255,26 @@ async fn assert_list_scrolls_alone(client: &Client) {
     );
 }
 
+/// The active account's row is within the list's visible part: at start the list builds the
+/// rows up to it first, with the others standing in as blocks, and is scrolled to it.
+async fn assert_active_row_in_view(client: &Client) {
+    let placed = client
+        .execute(
+            "const list = document.getElementById('account-list').getBoundingClientRect(); \
+             const row = document.querySelector('#account-list [aria-current=\"true\"]').getBoundingClientRect(); \
+             return { top: row.top >= list.top - 1, bottom: row.bottom <= list.bottom + 1, \
+                      blocks: document.querySelectorAll('#account-list li.pending').length };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        placed,
+        serde_json::json!({ "top": true, "bottom": true, "blocks": 0 }),
+        "the active row in view once every row is built"
+    );
+}
+
 /// The attribute `name` of the element matching `css`.
 async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
     let element = wait_for(client, css, css).await;
@@ -274,6 +294,9 @@ async fn filter_quick_switch_and_number_shortcuts() {
     wait_for_text(&client, "#profile-display-name", &last.display_name).await;
     wait_for_rows(&client, LIST_ROWS, &all).await;
     assert_list_scrolls_alone(&client).await;
+    assert_active_row_in_view(&client).await;
+    let shot = screenshot(&client, "many-accounts-started").await;
+    eprintln!("screenshot: {}", shot.display());
 
     // The filter: by display name (typed without its accent), by username, by id.
     let chloe = seeded.user(2);
