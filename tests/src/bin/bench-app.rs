@@ -416,15 +416,26 @@ async fn cold_starts(sandbox: &Sandbox, bin: &Path) -> Result<Vec<ColdStart>> {
     Ok(cold_starts_of(sandbox, &[bin]).await?.remove(0))
 }
 
-/// Cold starts of each of `bins` on the same data, taken in turn (the order swapped every
-/// round), so that each series sees the same machine; one series per binary.
+/// Cold starts of each of `bins` on the same data, taken [`in_turn`]; one series per binary.
 async fn cold_starts_of(sandbox: &Sandbox, bins: &[&Path]) -> Result<Vec<Vec<ColdStart>>> {
     warm_up(sandbox).await?;
-    let mut runs: Vec<Vec<ColdStart>> = bins.iter().map(|_| Vec::new()).collect();
+    in_turn(bins, |bin| cold_start(sandbox, bin)).await
+}
+
+/// `start` run [`COLD_STARTS`] times for each of `bins`, in turn (the order swapped every
+/// round), so that each series sees the same machine; one series per binary.
+async fn in_turn<'a, T, F>(
+    bins: &[&'a Path],
+    mut start: impl FnMut(&'a Path) -> F,
+) -> Result<Vec<Vec<T>>>
+where
+    F: std::future::Future<Output = Result<T>>,
+{
+    let mut runs: Vec<Vec<T>> = bins.iter().map(|_| Vec::new()).collect();
     for round in 0..COLD_STARTS {
         for turn in 0..bins.len() {
             let which = (turn + round) % bins.len();
-            runs[which].push(cold_start(sandbox, bins[which]).await?);
+            runs[which].push(start(bins[which]).await?);
             // Let the previous tree's exit settle before the next start.
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
@@ -480,18 +491,10 @@ async fn starts_against_baseline(
     Ok((runs, plain.remove(0)))
 }
 
-/// Starts of each of `bins` with no WebDriver ([`time_to_first_screen`]), in turn as
-/// [`cold_starts_of`] takes them; one series per binary, ms.
+/// Starts of each of `bins` with no WebDriver ([`time_to_first_screen`]), taken [`in_turn`];
+/// one series per binary, ms.
 async fn starts_without_driver(sandbox: &Sandbox, bins: &[&Path]) -> Result<Vec<Vec<f64>>> {
-    let mut runs: Vec<Vec<f64>> = bins.iter().map(|_| Vec::new()).collect();
-    for round in 0..COLD_STARTS {
-        for turn in 0..bins.len() {
-            let which = (turn + round) % bins.len();
-            runs[which].push(time_to_first_screen(sandbox, bins[which]).await?);
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-    }
-    Ok(runs)
+    in_turn(bins, |bin| time_to_first_screen(sandbox, bin)).await
 }
 
 async fn cold_start(sandbox: &Sandbox, bin: &Path) -> Result<ColdStart> {
