@@ -165,6 +165,24 @@ fn kb_field(path: &str, key: &str) -> Option<u64> {
         .ok()
 }
 
+/// Ends `root` and every process under it: SIGTERM, up to 5 s for them to go, then SIGKILL for
+/// what is left. `reap` is called while waiting: when `root` is the caller's own child, it must
+/// collect its exit status (`try_wait`), or `root` stays listed as a zombie and the wait lasts
+/// the whole 5 s.
+pub fn end_tree(root: u32, mut reap: impl FnMut()) {
+    let tree = descendants(root);
+    signal(&tree, "-TERM");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < deadline {
+        reap();
+        if !tree.iter().any(|pid| alive(*pid)) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    signal(&tree, "-KILL");
+}
+
 /// Sends `sig` ("-TERM", "-KILL") to those of `pids` still alive, with `kill`.
 pub fn signal(pids: &[u32], sig: &str) {
     let live: Vec<String> = pids

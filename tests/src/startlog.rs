@@ -80,24 +80,15 @@ fn without_colours(line: &str) -> String {
     plain
 }
 
-/// Ends the app and its WebKit processes: SIGTERM, then SIGKILL for what is left after 5 s.
+/// Ends the app and its WebKit processes ([`processes::end_tree`]), so the next start does
+/// not meet them.
 async fn end(pid: u32, child: &mut tokio::process::Child) {
-    let tree = processes::descendants(pid);
-    processes::signal(&tree, "-TERM");
-    if tokio::time::timeout(Duration::from_secs(5), child.wait())
-        .await
-        .is_err()
-    {
-        processes::signal(&tree, "-KILL");
-        let _ = child.wait().await;
-    }
-    // The web processes go with the app; give them a moment, as the next start must not
-    // meet them.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while std::time::Instant::now() < deadline && tree.iter().any(|p| processes::alive(*p)) {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    processes::signal(&tree, "-KILL");
+    tokio::task::block_in_place(|| {
+        processes::end_tree(pid, || {
+            let _ = child.try_wait();
+        })
+    });
+    let _ = child.wait().await;
 }
 
 #[cfg(test)]

@@ -101,13 +101,10 @@ impl Drop for Driver {
         // End the whole tree (tauri-driver, WebKitWebDriver, the app and its web processes),
         // even when a test failed half-way: a stray app would hold the single-instance lock
         // and swallow the next test's launch. SIGTERM first, then SIGKILL for what is left.
-        let tree = processes::descendants(self.child.id());
-        processes::signal(&tree, "-TERM");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline && tree.iter().any(|pid| processes::alive(*pid)) {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        processes::signal(&tree, "-KILL");
+        let child = &mut self.child;
+        processes::end_tree(child.id(), || {
+            let _ = child.try_wait();
+        });
         let _ = self.child.wait();
     }
 }
