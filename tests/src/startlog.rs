@@ -18,14 +18,33 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use crate::app::Sandbox;
 use crate::processes::{self, unix_ms_now};
 
+/// What precedes a stage's name in the log (`gui/startup.rs`).
+const STAGE_TARGET: &str = "linkcord::startup:";
 /// The stage that ends a start, as `gui/startup.rs` logs it.
 const FIRST_SCREEN: &str = "first screen drawn:";
 /// A start that has not drawn by then has failed.
 const PATIENCE: Duration = Duration::from_secs(20);
 
+/// One start: each stage the app logged on the way, in order, and when, in milliseconds since
+/// the spawn. The last stage is the first screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline(pub Vec<(String, f64)>);
+
+impl Timeline {
+    /// Spawn to the first screen, ms.
+    pub fn first_screen(&self) -> f64 {
+        self.0.last().map_or(f64::NAN, |(_, ms)| *ms)
+    }
+
+    /// Spawn to `stage`, ms, if the start logged it.
+    pub fn at(&self, stage: &str) -> Option<f64> {
+        self.0.iter().find(|(s, _)| s == stage).map(|(_, ms)| *ms)
+    }
+}
+
 /// Starts `program` (a `linkcord`) in `sandbox` with no arguments, waits for its first screen,
-/// ends it and its processes, and gives the milliseconds from the spawn to the first screen.
-pub async fn time_to_first_screen(sandbox: &Sandbox, program: &Path) -> Result<f64, String> {
+/// ends it and its processes, and gives the stages it logged on the way.
+pub async fn time_to_first_screen(sandbox: &Sandbox, program: &Path) -> Result<Timeline, String> {
     let mut command = tokio::process::Command::from(sandbox.command_for(program, &[]));
     command
         .env("RUST_LOG", "linkcord::startup=debug")
@@ -38,23 +57,43 @@ pub async fn time_to_first_screen(sandbox: &Sandbox, program: &Path) -> Result<f
         .spawn()
         .map_err(|e| format!("starting {}: {e}", program.display()))?;
     let stderr = child.stderr.take().ok_or("no stderr to read")?;
-    let drawn = tokio::time::timeout(PATIENCE, first_screen_at(stderr)).await;
+    let stages = tokio::time::timeout(PATIENCE, stages_until_first_screen(stderr)).await;
     if let Some(pid) = child.id() {
         end(pid, &mut child).await;
     }
-    let drawn = drawn.map_err(|_| format!("no first screen within {PATIENCE:?}"))??;
-    Ok(drawn - before)
+    let stages = stages.map_err(|_| format!("no first screen within {PATIENCE:?}"))??;
+    Ok(Timeline(
+        stages
+            .into_iter()
+            .map(|(stage, at)| (stage, at - before))
+            .collect(),
+    ))
 }
 
-/// Reads the log until the first-screen line and gives its time, Unix milliseconds.
-async fn first_screen_at(stderr: tokio::process::ChildStderr) -> Result<f64, String> {
+/// Reads the log until the first-screen line and gives each stage line's stage and time
+/// (Unix milliseconds), the first screen last.
+async fn stages_until_first_screen(
+    stderr: tokio::process::ChildStderr,
+) -> Result<Vec<(String, f64)>, String> {
     let mut lines = BufReader::new(stderr).lines();
+    let mut stages = Vec::new();
     while let Some(line) = lines.next_line().await.map_err(|e| e.to_string())? {
+        let Some(stage) = stage_of(&line) else {
+            continue;
+        };
+        let at = logged_at(&line).ok_or_else(|| format!("no time in the log line {line:?}"))?;
+        stages.push((stage.to_owned(), at));
         if line.contains(FIRST_SCREEN) {
-            return logged_at(&line).ok_or_else(|| format!("no time in the log line {line:?}"));
+            return Ok(stages);
         }
     }
     Err("the app ended before drawing its first screen".into())
+}
+
+/// The stage a start-up log line names ("… linkcord::startup: window built: 120.3 ms").
+fn stage_of(line: &str) -> Option<&str> {
+    let (_, rest) = line.split_once(STAGE_TARGET)?;
+    Some(rest.rsplit_once(':')?.0.trim())
 }
 
 /// The Unix milliseconds a tracing line starts with ("2026-12-06T13:24:20.477434Z DEBUG …"),
@@ -93,7 +132,17 @@ async fn end(pid: u32, child: &mut tokio::process::Child) {
 
 #[cfg(test)]
 mod tests {
-    use super::logged_at;
+    use super::{logged_at, stage_of};
+
+    #[test]
+    fn the_stage_is_read_from_a_start_up_line() {
+        let line = "2026-12-06T13:24:20.477434Z DEBUG linkcord::startup: window built: 120.3 ms";
+        assert_eq!(stage_of(line), Some("window built"));
+        assert_eq!(
+            stage_of("2026-12-06T13:24:20Z WARN linkcord::tray: no tray"),
+            None
+        );
+    }
 
     #[test]
     fn the_time_is_read_from_the_start_of_a_log_line() {

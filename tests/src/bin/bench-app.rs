@@ -40,7 +40,9 @@
 //! start-up log on, from the spawn to its "first screen drawn" line
 //! ([`linkcord_tests::startlog`]), which leaves out what `tauri-driver`, WebKitWebDriver and
 //! the polling cost the machine's two cores, and ends later than the profile stamp (after the
-//! first frame and the page's call back). On this machine its runs spread as widely. `--starts-only --against OTHER` also starts OTHER (another build's
+//! first frame and the page's call back), and prints when each stage the app logs was reached
+//! (medians). On this machine its runs spread as widely. `--starts-only --no-webdriver` takes
+//! these starts only. `--starts-only --against OTHER` also starts OTHER (another build's
 //! `linkcord`, with its `linkcord-app` beside it) in turn with the build under test, on the
 //! same data, and prints OTHER's starts and the ratio of the medians: on a shared machine two
 //! series run minutes apart differ by more than most changes do.
@@ -54,7 +56,7 @@ use linkcord_tests::app::Sandbox;
 use linkcord_tests::emulator::{Emulator, EmulatorConfig, ids};
 use linkcord_tests::processes::{self, descendants, unix_ms_now};
 use linkcord_tests::seed::{ManyUsers, sign_in_all};
-use linkcord_tests::startlog::time_to_first_screen;
+use linkcord_tests::startlog::{Timeline, time_to_first_screen};
 use linkcord_tests::webdriver::{Driver, wait_for, wait_for_text};
 use serde_json::{Value, json};
 
@@ -128,6 +130,13 @@ async fn run() -> Result<()> {
 /// `--starts-only`: the cold starts and nothing else.
 fn starts_only() -> bool {
     std::env::args().any(|a| a == "--starts-only")
+}
+
+/// `--no-webdriver` (with `--starts-only`): only the starts without WebDriver, each with the
+/// median time of every stage the app logs: a quick loop while looking for where a start's
+/// time goes.
+fn without_webdriver_only() -> bool {
+    std::env::args().any(|a| a == "--no-webdriver")
 }
 
 /// The value after `--name` on the command line: `None` without the option, `Some(None)`
@@ -456,9 +465,15 @@ async fn starts_against_baseline(
         .into_iter()
         .flatten()
         .collect();
-    let mut series = cold_starts_of(sandbox, &bins).await?;
+    let mut series = if without_webdriver_only() {
+        vec![Vec::new()]
+    } else {
+        cold_starts_of(sandbox, &bins).await?
+    };
     let runs = series.remove(0);
-    print_cold_starts(&format!("{title}: {}", bin.display()), &runs);
+    if !runs.is_empty() {
+        print_cold_starts(&format!("{title}: {}", bin.display()), &runs);
+    }
     if let Some(baseline) = series.first() {
         print_cold_starts(
             &format!("{title}: {} (baseline)", bins[1].display()),
@@ -474,11 +489,15 @@ async fn starts_against_baseline(
             ratio(|r| r.cpu_ms)
         );
     }
-    let mut plain = starts_without_driver(sandbox, &bins).await?;
+    let timelines = starts_without_driver(sandbox, &bins).await?;
     println!();
     println!(
         "{title}, without WebDriver: spawn to the first screen drawn (the app's own log), {COLD_STARTS} runs, ms:"
     );
+    let mut plain: Vec<Vec<f64>> = timelines
+        .iter()
+        .map(|runs| runs.iter().map(Timeline::first_screen).collect())
+        .collect();
     for (which, values) in bins.iter().zip(&plain) {
         print_spread(&which.display().to_string(), values.clone());
     }
@@ -488,12 +507,32 @@ async fn starts_against_baseline(
             median(mine.clone()) / median(theirs.clone())
         );
     }
+    print_stages(&timelines);
     Ok((runs, plain.remove(0)))
+}
+
+/// The median time of each stage the app logged, spawn to stage, one column per binary: which
+/// part of the start moved.
+fn print_stages(timelines: &[Vec<Timeline>]) {
+    let Some(Timeline(first)) = timelines.first().and_then(|runs| runs.first()) else {
+        return;
+    };
+    println!("  stage medians, spawn to stage, ms (columns as above):");
+    for (stage, _) in first {
+        let cells: Vec<String> = timelines
+            .iter()
+            .map(|runs| {
+                let at = runs.iter().filter_map(|t| t.at(stage)).collect();
+                format!("{:>8.1}", median(at))
+            })
+            .collect();
+        println!("    {stage:<34}{}", cells.join(""));
+    }
 }
 
 /// Starts of each of `bins` with no WebDriver ([`time_to_first_screen`]), taken [`in_turn`];
 /// one series per binary, ms.
-async fn starts_without_driver(sandbox: &Sandbox, bins: &[&Path]) -> Result<Vec<Vec<f64>>> {
+async fn starts_without_driver(sandbox: &Sandbox, bins: &[&Path]) -> Result<Vec<Vec<Timeline>>> {
     in_turn(bins, |bin| time_to_first_screen(sandbox, bin)).await
 }
 
