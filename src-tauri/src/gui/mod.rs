@@ -50,7 +50,18 @@ fn start_background_work<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let published = accounts::publish(&handle).await;
         startup::reached("first accounts view published");
-        // Only after the first view: nothing is added to the start path.
+        // None of this is on the first screen, and all of it would share the two cores with
+        // the page's first layout: setting up HTTPS alone reads the system's certificates
+        // (about 60 ms of CPU), and the background loop's first turn reads every account's
+        // history. The first screen draws from the cache; fresh data follows it.
+        let state = handle.state::<AppState>();
+        if state
+            .first_screen
+            .wait(startup::FIRST_SCREEN_PATIENCE)
+            .await
+        {
+            startup::reached("background work started");
+        }
         prefetch::follow(&handle);
         background::spawn(&handle);
         if let Ok(view) = published
