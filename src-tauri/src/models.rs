@@ -274,6 +274,24 @@ pub struct ChangeView {
     pub unseen: bool,
 }
 
+/// When the page reached each point of its start, as its own clock says: sent with
+/// `first_screen_drawn` so the start-up log (`RUST_LOG=linkcord::startup=debug`) follows the
+/// start into the web process. Times are Unix milliseconds.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PageTimes {
+    /// The page's navigation start.
+    pub origin: f64,
+    /// The page's `linkcord:*` performance marks, in order, name without the prefix.
+    pub marks: Vec<PageMark>,
+}
+
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct PageMark {
+    pub name: String,
+    pub at: f64,
+}
+
 pub fn export_typescript(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> {
     let cfg = ts_rs::Config::new().with_out_dir(dir);
     AppView::export_all(&cfg)?;
@@ -283,6 +301,7 @@ pub fn export_typescript(dir: &std::path::Path) -> Result<(), ts_rs::ExportError
     Notice::export_all(&cfg)?;
     CommandError::export_all(&cfg)?;
     ChangesView::export_all(&cfg)?;
+    PageTimes::export_all(&cfg)?;
     Ok(())
 }
 

@@ -4,8 +4,10 @@
 //! the benchmark polls the page with scripts while it starts. Here `linkcord` is started as a
 //! person starts it, with `RUST_LOG=linkcord::startup=debug`, and the start lasts from just
 //! before the spawn to the app's log line "first screen drawn" (`gui/startup.rs`: the page's
-//! call after the frame that painted its first screen). The line's time is read from its own
-//! timestamp (the app's wall clock), so how soon this side reads the pipe does not count.
+//! call after the frame that painted its first screen). Every stage on the way is kept too,
+//! the page's own among them ("page mounted", …), so a run shows which part of the start
+//! moved. Times come from the log itself (the app's wall clock), so how soon this side reads
+//! the pipe does not count.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -70,19 +72,30 @@ pub async fn time_to_first_screen(sandbox: &Sandbox, program: &Path) -> Result<T
     ))
 }
 
-/// Reads the log until the first-screen line and gives each stage line's stage and time
-/// (Unix milliseconds), the first screen last.
+/// Reads the log until the first-screen line and gives each stage and when it was reached
+/// (Unix milliseconds), the first screen last. A line says how long after the app's start its
+/// stage came, and the page's stages are logged late, at the first screen: the times are
+/// therefore the app's start (the first line's own time less its stage's) plus each line's
+/// milliseconds.
 async fn stages_until_first_screen(
     stderr: tokio::process::ChildStderr,
 ) -> Result<Vec<(String, f64)>, String> {
     let mut lines = BufReader::new(stderr).lines();
     let mut stages = Vec::new();
+    let mut app_start = None;
     while let Some(line) = lines.next_line().await.map_err(|e| e.to_string())? {
-        let Some(stage) = stage_of(&line) else {
+        let Some((stage, ms)) = stage_of(&line) else {
             continue;
         };
-        let at = logged_at(&line).ok_or_else(|| format!("no time in the log line {line:?}"))?;
-        stages.push((stage.to_owned(), at));
+        let start = match app_start {
+            Some(start) => start,
+            None => {
+                let logged =
+                    logged_at(&line).ok_or_else(|| format!("no time in the log line {line:?}"))?;
+                *app_start.insert(logged - ms)
+            }
+        };
+        stages.push((stage.to_owned(), start + ms));
         if line.contains(FIRST_SCREEN) {
             return Ok(stages);
         }
@@ -90,10 +103,13 @@ async fn stages_until_first_screen(
     Err("the app ended before drawing its first screen".into())
 }
 
-/// The stage a start-up log line names ("… linkcord::startup: window built: 120.3 ms").
-fn stage_of(line: &str) -> Option<&str> {
+/// The stage a start-up log line names and its milliseconds since the app's start
+/// ("… linkcord::startup: window built: 120.3 ms").
+fn stage_of(line: &str) -> Option<(&str, f64)> {
     let (_, rest) = line.split_once(STAGE_TARGET)?;
-    Some(rest.rsplit_once(':')?.0.trim())
+    let (stage, ms) = rest.rsplit_once(':')?;
+    let ms = ms.trim().strip_suffix("ms")?.trim().parse().ok()?;
+    Some((stage.trim(), ms))
 }
 
 /// The Unix milliseconds a tracing line starts with ("2026-12-06T13:24:20.477434Z DEBUG …"),
@@ -137,7 +153,9 @@ mod tests {
     #[test]
     fn the_stage_is_read_from_a_start_up_line() {
         let line = "2026-12-06T13:24:20.477434Z DEBUG linkcord::startup: window built: 120.3 ms";
-        assert_eq!(stage_of(line), Some("window built"));
+        assert_eq!(stage_of(line), Some(("window built", 120.3)));
+        let page = "2026-12-06T13:24:20Z DEBUG linkcord::startup: page script: 80.0 ms";
+        assert_eq!(stage_of(page), Some(("page script", 80.0)));
         assert_eq!(
             stage_of("2026-12-06T13:24:20Z WARN linkcord::tray: no tray"),
             None

@@ -7,3 +7,4 @@ import "./styles.css";
 performance.mark("linkcord:script");
 
 mount(App, { target: document.getElementById("app")! });
+performance.mark("linkcord:mounted");

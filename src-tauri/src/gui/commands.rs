@@ -10,8 +10,8 @@ use tauri::{AppHandle, State};
 
 use super::{AppState, accounts, actions, changes, errors, os_links, signin};
 use crate::models::{
-    AccountsView, AppView, ChangesView, CommandError, ErrorKind, Notice, Screen, SetupInput,
-    SetupPreview, SignInStatus,
+    AccountsView, AppView, ChangesView, CommandError, ErrorKind, Notice, PageTimes, Screen,
+    SetupInput, SetupPreview, SignInStatus,
 };
 
 /// Everything the window needs to draw itself, from local data only.
@@ -41,8 +41,12 @@ pub async fn open_link(url: String) -> Result<(), CommandError> {
 }
 
 /// The window has painted its first screen: what waited for it may use the main thread.
+/// `page` says when the page reached each point of its start, for the start-up log.
 #[tauri::command]
-pub fn first_screen_drawn(state: State<'_, AppState>) {
+pub fn first_screen_drawn(state: State<'_, AppState>, page: Option<PageTimes>) {
+    if let Some(page) = page {
+        super::startup::page_reached(&page);
+    }
     super::startup::reached("first screen drawn");
     state.first_screen.open();
 }

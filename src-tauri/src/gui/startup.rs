@@ -3,7 +3,9 @@
 //!
 //! `RUST_LOG=linkcord::startup=debug` logs each stage the start reaches with the milliseconds
 //! since `linkcord-app` began; `scripts/bench-app.sh` measures the whole start, this says
-//! which part grew. Off, a stage costs one check of the log filter.
+//! which part grew. Off, a stage costs one check of the log filter. The page's own stages
+//! (its navigation start and its `linkcord:*` performance marks) arrive with its first-screen
+//! call and are logged then, each with the time it happened, as "page …" stages.
 //!
 //! [`FirstScreen`] opens once the window says it has painted its first screen (the
 //! `first_screen_drawn` command). Work that the first screen does not need waits for it: the
@@ -12,27 +14,52 @@
 //! layout.
 
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use tauri::{AppHandle, Manager};
 use tokio::sync::watch;
 
 use super::{AppState, commands};
-use crate::models::AppView;
+use crate::models::{AppView, PageTimes};
 
-static BEGAN: OnceLock<Instant> = OnceLock::new();
+/// The top of `gui::run`, on the monotonic clock and on the wall clock (which the page's
+/// times are on).
+static BEGAN: OnceLock<(Instant, SystemTime)> = OnceLock::new();
 
 /// Marks the start of the process's own work (the top of `gui::run`).
 pub fn begin() {
-    BEGAN.get_or_init(Instant::now);
+    BEGAN.get_or_init(|| (Instant::now(), SystemTime::now()));
 }
 
 /// Logs that the start reached `stage`.
 pub fn reached(stage: &str) {
-    if let Some(began) = BEGAN.get() {
-        let ms = began.elapsed().as_secs_f64() * 1000.0;
-        tracing::debug!(target: "linkcord::startup", "{stage}: {ms:.1} ms");
+    if let Some((began, _)) = BEGAN.get() {
+        log(stage, began.elapsed().as_secs_f64() * 1000.0);
     }
+}
+
+/// Logs the page's stages, each at the time the page gave it.
+pub fn page_reached(page: &PageTimes) {
+    let Some((_, began)) = BEGAN.get() else {
+        return;
+    };
+    if !tracing::enabled!(target: "linkcord::startup", tracing::Level::DEBUG) {
+        return;
+    }
+    let began = unix_ms(*began);
+    log("page navigation began", page.origin - began);
+    for mark in &page.marks {
+        log(&format!("page {}", mark.name), mark.at - began);
+    }
+}
+
+fn log(stage: &str, ms: f64) {
+    tracing::debug!(target: "linkcord::startup", "{stage}: {ms:.1} ms");
+}
+
+fn unix_ms(at: SystemTime) -> f64 {
+    at.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 /// How long the start waits for the first view before it builds the window without one (the

@@ -518,15 +518,21 @@ fn print_stages(timelines: &[Vec<Timeline>]) {
         return;
     };
     println!("  stage medians, spawn to stage, ms (columns as above):");
-    for (stage, _) in first {
-        let cells: Vec<String> = timelines
+    let medians = |stage: &str| -> Vec<f64> {
+        timelines
             .iter()
-            .map(|runs| {
-                let at = runs.iter().filter_map(|t| t.at(stage)).collect();
-                format!("{:>8.1}", median(at))
-            })
-            .collect();
-        println!("    {stage:<34}{}", cells.join(""));
+            .map(|runs| median(runs.iter().filter_map(|t| t.at(stage)).collect()))
+            .collect()
+    };
+    // In the order they happened: the page's stages are logged together, at the end.
+    let mut rows: Vec<(&str, Vec<f64>)> = first
+        .iter()
+        .map(|(stage, _)| (stage.as_str(), medians(stage)))
+        .collect();
+    rows.sort_by(|a, b| a.1[0].total_cmp(&b.1[0]));
+    for (stage, cells) in rows {
+        let cells: String = cells.iter().map(|ms| format!("{ms:>8.1}")).collect();
+        println!("    {stage:<34}{cells}");
     }
 }
 

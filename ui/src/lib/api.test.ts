@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { takeFirstView } from "./api";
+import { pageTimes, takeFirstView } from "./api";
 import { appView, twoAccounts } from "../test/fixtures";
 
 const GLOBAL = "__LINKCORD_FIRST_VIEW__";
@@ -28,5 +28,26 @@ describe("the view the window was built with", () => {
 
   it("is null when the window was built without one", () => {
     expect(takeFirstView({}, loaded("navigate"))).toBeNull();
+  });
+});
+
+describe("pageTimes", () => {
+  it("gives the page's own marks on the wall clock, and no one else's", () => {
+    const entries = [
+      { name: "linkcord:script", startTime: 40.5 },
+      { name: "someone-else", startTime: 50 },
+      { name: "linkcord:mounted", startTime: 120.25 },
+    ];
+    const timing = {
+      timeOrigin: 1_000_000,
+      getEntriesByType: (type: string) => (type === "mark" ? entries : []) as PerformanceEntryList,
+    };
+    expect(pageTimes(timing)).toEqual({
+      origin: 1_000_000,
+      marks: [
+        { name: "script", at: 1_000_040.5 },
+        { name: "mounted", at: 1_000_120.25 },
+      ],
+    });
   });
 });

@@ -8,6 +8,7 @@ import type { Notice } from "./bindings/Notice";
 import type { SetupInput } from "./bindings/SetupInput";
 import type { CommandError } from "./bindings/CommandError";
 import type { SetupPreview } from "./bindings/SetupPreview";
+import type { PageTimes } from "./bindings/PageTimes";
 import type { AccountsView } from "./bindings/AccountsView";
 import type { AccountSummary } from "./bindings/AccountSummary";
 import type { ActiveAccount } from "./bindings/ActiveAccount";
@@ -68,9 +69,23 @@ export function takeFirstView(scope: Record<string, unknown> = globalThis, timin
   return view && navigation?.type !== "reload" && navigation?.type !== "back_forward" ? view : null;
 }
 
-/** Tells the backend the first screen is painted, so the work it held back may start. */
+/** Tells the backend the first screen is painted, so the work it held back may start, and
+ *  when the page reached each point of its start (for the backend's start-up log). */
 export function firstScreenDrawn(): Promise<void> {
-  return invoke<void>("first_screen_drawn");
+  return invoke<void>("first_screen_drawn", { page: pageTimes() });
+}
+
+/** Where the page's own start marks are named: `linkcord:<stage>`. */
+const MARK_PREFIX = "linkcord:";
+
+/** The page's navigation start and its `linkcord:*` marks, in Unix milliseconds. */
+export function pageTimes(timing: Pick<Performance, "timeOrigin" | "getEntriesByType"> = performance): PageTimes {
+  const origin = timing.timeOrigin;
+  const marks = timing
+    .getEntriesByType("mark")
+    .filter((m) => m.name.startsWith(MARK_PREFIX))
+    .map((m) => ({ name: m.name.slice(MARK_PREFIX.length), at: origin + m.startTime }));
+  return { origin, marks };
 }
 
 export function saveSetup(input: SetupInput): Promise<AppView> {
