@@ -21,6 +21,8 @@ const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
 /// How many images [`ImageCache::prefetch`] downloads at once: enough to fill a few dozen
 /// accounts' images in seconds, few enough not to look like a flood to the CDN.
 const PREFETCH_AT_ONCE: usize = 4;
+/// How long one picture's download may take, connection included.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
@@ -53,9 +55,9 @@ pub struct Image {
 pub struct ImageCache {
     dir: PathBuf,
     cdn: Url,
-    /// Built on the first download: setting up TLS reads the system's certificates, about
-    /// 60 ms that a start drawing from the cache would otherwise wait for. Shared by every
-    /// clone, made before or after it is built (the prefetch downloads through clones).
+    /// Taken on the first download: a start that draws from the cache sets up no TLS (the
+    /// process's one client, `crate::http`, is built on its first use). Shared by every
+    /// clone, made before or after it is taken (the prefetch downloads through clones).
     http: Arc<OnceLock<reqwest::Client>>,
     /// The downloads under way, one turn per file: at start the page, the tray and the
     /// prefetch may all ask for the same picture at once, and it is fetched once.
@@ -76,12 +78,7 @@ impl ImageCache {
         if let Some(client) = self.http.get() {
             return Ok(client);
         }
-        let client = reqwest::Client::builder()
-            .user_agent(crate::discord::USER_AGENT)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(20))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
+        let client = crate::http::shared()
             .map_err(|e| ImageError::Network(format!("could not set up HTTP: {e}")))?;
         Ok(self.http.get_or_init(|| client))
     }
@@ -191,6 +188,7 @@ impl ImageCache {
         let mut response = self
             .http()?
             .get(url.clone())
+            .timeout(DOWNLOAD_TIMEOUT)
             .send()
             .await
             .map_err(|e| ImageError::Network(e.without_url().to_string()))?;

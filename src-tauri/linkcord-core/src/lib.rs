@@ -11,6 +11,7 @@
 //! - [`config`]: settings and their environment overrides.
 //! - [`values`]: typed values several modules share (client id, scopes, redirect URI,
 //!   language), below `config` and `oauth`.
+//! - [`http`]: the one HTTP client every request to Discord and its CDN shares.
 //! - [`schedule`]: when each account is refreshed in the background.
 //! - [`error_class`]: the kind of each failure, which both shells turn into exit codes or
 //!   notices.
@@ -21,6 +22,7 @@ pub mod config;
 pub mod discord;
 pub mod error_class;
 pub mod files;
+pub mod http;
 pub mod images;
 pub mod links;
 pub mod oauth;

@@ -109,14 +109,14 @@ impl DiscordClient {
         endpoints: &Endpoints,
         options: ClientOptions,
     ) -> Result<Self, DiscordError> {
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout)
-            // A token goes to the configured Discord and nowhere else: no redirects.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| DiscordError::Network(format!("could not set up HTTP: {e}")))?;
+        // The overall limit is set per request (`send`); only another connect timeout needs
+        // a client of its own.
+        let http = if options.connect_timeout == crate::http::CONNECT_TIMEOUT {
+            crate::http::shared()
+        } else {
+            crate::http::build(options.connect_timeout).map_err(|e| e.to_string())
+        }
+        .map_err(|e| DiscordError::Network(format!("could not set up HTTP: {e}")))?;
         Ok(Self {
             http,
             endpoints: endpoints.clone(),
@@ -247,6 +247,7 @@ impl DiscordClient {
             .query(route.query())
             .bearer_auth(token.secret())
             .header(reqwest::header::ACCEPT, "application/json")
+            .timeout(self.options.timeout)
             .send()
             .await
             .map_err(|e| transport_error(e, self.options.connect_timeout, self.options.timeout))

@@ -15,7 +15,6 @@ use super::OAuthError;
 
 /// Token and revoke answers are a few hundred bytes; anything far larger is not Discord.
 const BODY_CAP: usize = 64 * 1024;
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What failed on the wire. The text names no URL parameters and no body.
@@ -38,14 +37,7 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub(crate) fn new() -> Result<Self, OAuthError> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            // The same product string as the API client's, so Discord sees one application.
-            .user_agent(crate::discord::USER_AGENT)
-            .build()
-            .map_err(|e| OAuthError::Network(e.to_string()))?;
+        let client = crate::http::shared().map_err(OAuthError::Network)?;
         Ok(Self { client })
     }
 
@@ -57,6 +49,7 @@ impl Transport {
             .request(parts.method, parts.uri.to_string())
             .headers(parts.headers)
             .body(body)
+            .timeout(REQUEST_TIMEOUT)
             .send()
             .await
             .map_err(describe)?;
