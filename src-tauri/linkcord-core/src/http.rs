@@ -23,13 +23,19 @@ pub fn shared() -> Result<reqwest::Client, String> {
     SHARED
         .get_or_init(|| {
             count_shared_build();
-            build(CONNECT_TIMEOUT).map_err(|e| e.to_string())
+            new_client(CONNECT_TIMEOUT).map_err(|e| e.to_string())
         })
         .clone()
 }
 
 /// A client of its own: the same settings as the shared one, another connect timeout.
 pub fn build(connect_timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    #[cfg(test)]
+    OWN_BUILT_ON_THIS_THREAD.with(|n| n.set(n.get() + 1));
+    new_client(connect_timeout)
+}
+
+fn new_client(connect_timeout: Duration) -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         // The same product string for every request, so Discord sees one application.
         .user_agent(crate::discord::USER_AGENT)
@@ -37,6 +43,12 @@ pub fn build(connect_timeout: Duration) -> reqwest::Result<reqwest::Client> {
         // A token goes to the configured Discord and nowhere else: no redirects, anywhere.
         .redirect(reqwest::redirect::Policy::none())
         .build()
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Clients of their own ([`build`]) made by this thread.
+    static OWN_BUILT_ON_THIS_THREAD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 #[cfg(test)]
@@ -60,5 +72,28 @@ mod tests {
         shared().unwrap();
         // However many tests of this crate asked for it, in whatever order: built once.
         assert_eq!(SHARED_BUILDS.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn the_api_oauth_and_image_clients_set_up_https_once_between_them() {
+        // On a thread of its own, so the count is this test's alone.
+        let own = std::thread::spawn(|| {
+            let endpoints = crate::config::Endpoints::default();
+            crate::discord::DiscordClient::new(&endpoints).unwrap();
+            let credentials =
+                crate::oauth::ClientCredentials::new("1234567890".parse().unwrap(), None);
+            crate::oauth::OAuthClient::new(&endpoints, credentials).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            crate::images::ImageCache::new(dir.path(), &endpoints)
+                .http()
+                .unwrap();
+            OWN_BUILT_ON_THIS_THREAD.with(|n| n.get())
+        })
+        .join()
+        .unwrap();
+        assert_eq!(
+            own, 0,
+            "clients of their own, each parsing the certificates again"
+        );
     }
 }

@@ -74,7 +74,7 @@ impl ImageCache {
         }
     }
 
-    fn http(&self) -> Result<&reqwest::Client, ImageError> {
+    pub(crate) fn http(&self) -> Result<&reqwest::Client, ImageError> {
         if let Some(client) = self.http.get() {
             return Ok(client);
         }

@@ -50,4 +50,11 @@ describe("pageTimes", () => {
       ],
     });
   });
+
+  it("sends no number JSON cannot carry", () => {
+    const entries = [{ name: "linkcord:script", startTime: Number.NaN }, { name: "linkcord:mounted", startTime: 5 }];
+    const timing = { timeOrigin: 100, getEntriesByType: () => entries as PerformanceEntryList };
+    expect(pageTimes(timing)).toEqual({ origin: 100, marks: [{ name: "mounted", at: 105 }] });
+    expect(pageTimes({ timeOrigin: Number.NaN, getEntriesByType: () => [] })).toBeNull();
+  });
 });

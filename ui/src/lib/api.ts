@@ -78,12 +78,17 @@ export function firstScreenDrawn(): Promise<void> {
 /** Where the page's own start marks are named: `linkcord:<stage>`. */
 const MARK_PREFIX = "linkcord:";
 
-/** The page's navigation start and its `linkcord:*` marks, in Unix milliseconds. */
-export function pageTimes(timing: Pick<Performance, "timeOrigin" | "getEntriesByType"> = performance): PageTimes {
+/**
+ * The page's navigation start and its `linkcord:*` marks, in Unix milliseconds; null if the
+ * engine gives no usable clock. Only finite numbers: JSON would turn another into null, the
+ * backend would refuse the call, and the work waiting for the first screen would wait longer.
+ */
+export function pageTimes(timing: Pick<Performance, "timeOrigin" | "getEntriesByType"> = performance): PageTimes | null {
   const origin = timing.timeOrigin;
+  if (!Number.isFinite(origin)) return null;
   const marks = timing
     .getEntriesByType("mark")
-    .filter((m) => m.name.startsWith(MARK_PREFIX))
+    .filter((m) => m.name.startsWith(MARK_PREFIX) && Number.isFinite(m.startTime))
     .map((m) => ({ name: m.name.slice(MARK_PREFIX.length), at: origin + m.startTime }));
   return { origin, marks };
 }
